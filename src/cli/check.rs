@@ -1,0 +1,110 @@
+//! `imp check [PATH...]`.
+
+use std::io::{IsTerminal, Write};
+
+use clap::ValueEnum;
+
+use super::Exit;
+use crate::check::{Checked, check};
+use crate::diagnostics::Level;
+use crate::diagnostics::render::{self, HumanStyle, Summary};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Findings with source excerpts, labels and help
+    Human,
+    /// One line per finding: `path:line:col: error[IMP0301]: message`
+    Plain,
+    /// One JSON document with every finding and a summary
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Policies to check: a file, or a directory meaning every `*.imp` below it (default: `.`)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let paths = if args.paths.is_empty() {
+        vec![".".to_string()]
+    } else {
+        args.paths.clone()
+    };
+    let mut exit = Exit::Clean;
+    let mut checked: Vec<Checked> = Vec::new();
+    for p in &paths {
+        match check(p) {
+            Ok(c) => checked.push(c),
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit = Exit::Usage;
+            }
+        }
+    }
+    let all = checked.iter().flat_map(|c| &c.diagnostics);
+    let errors = all.clone().filter(|d| d.level == Level::Error).count();
+    let total = all.count();
+    let summary = Summary {
+        errors,
+        warnings: total - errors,
+        files: checked.iter().map(|c| c.sources.files().len()).sum(),
+    };
+    let color = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w: &usize| *w >= 40)
+        .unwrap_or(100);
+    let mut out = String::new();
+    match args.format {
+        Format::Human => {
+            for c in &checked {
+                out.push_str(&render::human(
+                    &c.diagnostics,
+                    &c.sources,
+                    HumanStyle { color, width },
+                ));
+            }
+            out.push_str(&summary.to_string());
+            out.push('\n');
+        }
+        Format::Plain => {
+            for c in &checked {
+                out.push_str(&render::plain(&c.diagnostics, &c.sources));
+            }
+            out.push_str(&summary.to_string());
+            out.push('\n');
+        }
+        Format::Json => {
+            let groups: Vec<_> = checked
+                .iter()
+                .map(|c| (&c.sources, c.diagnostics.as_slice()))
+                .collect();
+            out.push_str(&render::json(&groups, summary));
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return Exit::Usage;
+    }
+    if exit == Exit::Usage {
+        return exit;
+    }
+    if summary.errors > 0 || (args.deny_warnings && summary.warnings > 0) {
+        return Exit::Findings;
+    }
+    Exit::Clean
+}

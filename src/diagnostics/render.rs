@@ -1,0 +1,292 @@
+//! Rendering of diagnostics: human (miette), plain (one line each) and JSON.
+//! This is the only module that knows how a finding looks on screen.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use serde::Serialize;
+
+use super::{Diagnostic, Level};
+use crate::source::{SourceMap, Span};
+
+/// Counts of a run, for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub files: usize,
+}
+
+impl Summary {
+    pub fn of(diags: &[Diagnostic], files: usize) -> Summary {
+        let errors = diags.iter().filter(|d| d.level == Level::Error).count();
+        Summary {
+            errors,
+            warnings: diags.len() - errors,
+            files,
+        }
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let files = plural(self.files, "file");
+        if self.errors == 0 && self.warnings == 0 {
+            return write!(f, "no problems found in {files}");
+        }
+        write!(
+            f,
+            "{}, {} in {files}",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning")
+        )
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Options of the human format.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanStyle {
+    pub color: bool,
+    pub width: usize,
+}
+
+/// Renders every finding with source excerpts, as a person reads them.
+pub fn human(diags: &[Diagnostic], sources: &SourceMap, style: HumanStyle) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut out = String::new();
+    for d in diags {
+        let report = Report::build(d, sources);
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&plain_line(d, sources));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// One line a finding: `path:line:col: error[IMP0301]: message`.
+pub fn plain(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&plain_line(d, sources));
+        out.push('\n');
+    }
+    out
+}
+
+fn plain_line(d: &Diagnostic, sources: &SourceMap) -> String {
+    let file = sources.get(d.primary.span.file);
+    let (line, col) = file.line_col(d.primary.span.start);
+    format!(
+        "{}:{line}:{col}: {}[{}]: {}",
+        file.path,
+        d.level.as_str(),
+        d.code,
+        d.message
+    )
+}
+
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    diagnostics: Vec<JsonDiag<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonDiag<'a> {
+    code: &'static str,
+    level: Level,
+    message: &'a str,
+    #[serde(flatten)]
+    location: JsonLocation<'a>,
+    labels: Vec<JsonLabel<'a>>,
+    help: Option<&'a str>,
+    clause: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    file: &'a str,
+    start: u32,
+    end: u32,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    #[serde(flatten)]
+    location: JsonLocation<'a>,
+    message: &'a str,
+    primary: bool,
+}
+
+fn location(span: Span, sources: &SourceMap) -> JsonLocation<'_> {
+    let file = sources.get(span.file);
+    let (line, column) = file.line_col(span.start);
+    let (end_line, end_column) = file.line_col(span.end);
+    JsonLocation {
+        file: &file.path,
+        start: span.start,
+        end: span.end,
+        line,
+        column,
+        end_line,
+        end_column,
+    }
+}
+
+/// One JSON document with every finding of every policy, and the summary.
+pub fn json(groups: &[(&SourceMap, &[Diagnostic])], summary: Summary) -> String {
+    let doc = JsonDoc {
+        diagnostics: groups
+            .iter()
+            .flat_map(|(sources, diags)| diags.iter().map(move |d| (*sources, d)))
+            .map(|(sources, d)| JsonDiag {
+                code: d.code.as_str(),
+                level: d.level,
+                message: &d.message,
+                location: location(d.primary.span, sources),
+                labels: std::iter::once((&d.primary, true))
+                    .chain(d.secondary.iter().map(|l| (l, false)))
+                    .map(|(l, primary)| JsonLabel {
+                        location: location(l.span, sources),
+                        message: &l.message,
+                        primary,
+                    })
+                    .collect(),
+                help: d.help.as_deref(),
+                clause: d.clause,
+            })
+            .collect(),
+        summary,
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| String::from("{}"));
+    text.push('\n');
+    text
+}
+
+/// A finding as miette wants it: the labels of one file, with that file's source; labels in
+/// other files become related reports carrying their own source.
+#[derive(Debug)]
+struct Report {
+    code: &'static str,
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Report>,
+}
+
+impl Report {
+    fn build(d: &Diagnostic, sources: &SourceMap) -> Report {
+        let file = d.primary.span.file;
+        let mut labels = vec![labeled(&d.primary.message, d.primary.span, true)];
+        let mut related = Vec::new();
+        for l in &d.secondary {
+            if l.span.file == file {
+                labels.push(labeled(&l.message, l.span, false));
+            } else {
+                let f = sources.get(l.span.file);
+                related.push(Report {
+                    code: "",
+                    message: l.message.clone(),
+                    severity: miette::Severity::Advice,
+                    help: None,
+                    source: NamedSource::new(f.path.clone(), f.text.clone()),
+                    labels: vec![labeled("", l.span, true)],
+                    related: Vec::new(),
+                });
+            }
+        }
+        let help = match (&d.help, d.clause) {
+            (Some(h), Some(c)) => Some(format!("{h}\nsee ISO/IEC TR 18044 clause {c}")),
+            (Some(h), None) => Some(h.clone()),
+            (None, Some(c)) => Some(format!("see ISO/IEC TR 18044 clause {c}")),
+            (None, None) => None,
+        };
+        let f = sources.get(file);
+        Report {
+            code: d.code.as_str(),
+            message: d.message.clone(),
+            severity: match d.level {
+                Level::Error => miette::Severity::Error,
+                Level::Warning => miette::Severity::Warning,
+            },
+            help,
+            source: NamedSource::new(f.path.clone(), f.text.clone()),
+            labels,
+            related,
+        }
+    }
+}
+
+fn labeled(message: &str, span: Span, primary: bool) -> LabeledSpan {
+    let label = (!message.is_empty()).then(|| message.to_string());
+    let range = SourceSpan::new((span.start as usize).into(), span.len());
+    if primary {
+        LabeledSpan::new_primary_with_span(label, range)
+    } else {
+        LabeledSpan::new_with_span(label, range)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.code.is_empty()).then(|| Box::new(self.code) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The model layer: the schema of the language, and the lowering of syntax trees into a
+//! resolved, typed, serialisable [`Model`]. It does no I/O.
+
+mod bag;
+mod cx;
+mod lower;
+pub mod schema;
+pub mod types;
+mod values;
+
+pub use lower::{Lowered, lower};
+pub use types::Model;
