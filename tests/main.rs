@@ -1,1 +1,9 @@
-fn main() {}
+//! One integration test binary (see Cargo.toml): the CLI is tested through the real `imp`.
+
+mod cli;
+mod common;
+mod docs;
+mod examples;
+mod golden;
+mod hostile;
+mod parser;

@@ -72,8 +72,7 @@ codes! {
     UnmatchedDelimiter = "IMP0103", Error, "unmatched closing delimiter", None;
     UnterminatedString = "IMP0104", Error, "unterminated string", None;
     InvalidEscape = "IMP0105", Error, "invalid escape in string", None;
-    NestingTooDeep = "IMP0106", Error, "nesting too deep", None;
-    TooComplex = "IMP0107", Error, "declaration too complex to parse", None;
+    NestingTooDeep = "IMP0106", Error, "nesting too deep or input too complex", None;
     // 02: modules
     UseNotFound = "IMP0201", Error, "used file not found", None;
     UseOutsideRoot = "IMP0202", Error, "used file outside the policy root", None;

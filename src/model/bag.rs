@@ -122,19 +122,19 @@ impl<'a> Bag<'a> {
                 unknown(cx, spec, e);
                 continue;
             };
-            if !prop.repeat {
-                if let Some((_, first)) = bag.props.iter().find(|(p, _)| p.key == prop.key) {
-                    let d = Diagnostic::new(
-                        Code::RepeatedProperty,
-                        e.key.span,
-                        format!("`{key}` is given twice"),
-                    )
-                    .label("given again here")
-                    .with_secondary(first.key.span, "first given here")
-                    .help(format!("`{key}` takes one value: keep one of the two"));
-                    cx.report(d);
-                    continue;
-                }
+            if !prop.repeat
+                && let Some((_, first)) = bag.props.iter().find(|(p, _)| p.key == prop.key)
+            {
+                let d = Diagnostic::new(
+                    Code::RepeatedProperty,
+                    e.key.span,
+                    format!("`{key}` is given twice"),
+                )
+                .label("given again here")
+                .with_secondary(first.key.span, "first given here")
+                .help(format!("`{key}` takes one value: keep one of the two"));
+                cx.report(d);
+                continue;
             }
             if let Some(block) = &e.block {
                 cx.report(
@@ -147,18 +147,18 @@ impl<'a> Bag<'a> {
                     .help(format!("`{key}` expects {}", prop.shape.form())),
                 );
             }
-            if let Some(c) = &e.when {
-                if !prop.when {
-                    cx.report(
-                        Diagnostic::new(
-                            Code::MisplacedCondition,
-                            c.span(),
-                            format!("`{key}` takes no `when` condition"),
-                        )
-                        .label("unexpected condition")
-                        .help("conditions go on criteria, triggers, hops, options and updates; see docs/language.md"),
-                    );
-                }
+            if let Some(c) = &e.when
+                && !prop.when
+            {
+                cx.report(
+                    Diagnostic::new(
+                        Code::MisplacedCondition,
+                        c.span(),
+                        format!("`{key}` takes no `when` condition"),
+                    )
+                    .label("unexpected condition")
+                    .help("conditions go on criteria, triggers, hops, options and updates; see docs/language.md"),
+                );
             }
             bag.props.push((prop, e));
         }

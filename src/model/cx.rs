@@ -106,15 +106,19 @@ impl Cx {
         }
     }
 
-    /// "did you mean `alice`?", from names of the accepted kinds first.
-    fn hint(&self, name: &str, kinds: &[Kind]) -> String {
+    /// "did you mean `alice`?", from names of the accepted kinds first. The suggested name
+    /// counts as used: it is what the author meant, so it gets no "never referenced" warning.
+    fn hint(&mut self, name: &str, kinds: &[Kind]) -> String {
         let of_kind = self
             .order
             .iter()
             .filter(|n| kinds.contains(&self.names[n.as_str()].kind))
             .map(String::as_str);
         if let Some(s) = suggest(name, of_kind) {
-            return format!("did you mean `{s}`?");
+            let s = s.to_string();
+            let help = format!("did you mean `{s}`?");
+            self.used.insert(s);
+            return help;
         }
         let listed: Vec<&str> = self
             .order

@@ -63,17 +63,11 @@ pub fn lower(asts: &[&ast::File], files: Vec<String>, unparsed: &[String]) -> Lo
             if spec.kind == Kind::Category {
                 define_subcategories(&mut cx, e);
             }
-            if spec.kind == Kind::Scale {
-                if let Some(n) = &h.name_ident {
-                    let info = scale_info(e);
-                    cx.scales.insert(n.text.clone(), info);
-                }
+            if let (Kind::Scale, Some(n)) = (spec.kind, &h.name_ident) {
+                cx.scales.insert(n.text.clone(), scale_info(e));
             }
-            if spec.kind == Kind::Impact {
-                if let Some(n) = &h.name_ident {
-                    let levels = impact_levels(e);
-                    cx.impact_levels.insert(n.text.clone(), levels);
-                }
+            if let (Kind::Impact, Some(n)) = (spec.kind, &h.name_ident) {
+                cx.impact_levels.insert(n.text.clone(), impact_levels(e));
             }
             tops.push(Top {
                 spec,

@@ -105,7 +105,7 @@ fn convert_error(
     };
     match &e.variant {
         ErrorVariant::CustomError { message } => Diagnostic::new(
-            Code::TooComplex,
+            Code::NestingTooDeep,
             Span::new(file, offset, offset + text.len()),
             "declaration too complex to parse",
         )

@@ -1,0 +1,212 @@
+//! The command line, through the real binary: formats, exit codes, paths, colour.
+
+use crate::common::*;
+
+const CLEAN: &str = "person alice \"Alice\" { email \"alice@example.org\" }\nrole ciso \"CISO\" { held_by alice }\npolicy { owner ciso }\n";
+const ONE_ERROR: &str = "person alice \"Alice\" { email \"alice@example.org\" }\nrole ciso \"CISO\" {\n  held_by alcie\n}\npolicy { owner ciso }\n";
+const ONE_WARNING: &str = "person alice \"Alice\" { email \"alice@example.org\" }\n";
+
+#[test]
+fn clean_policy_exits_0_with_a_summary() {
+    let dir = write_tree("cli-clean", &[("p.imp", CLEAN.as_bytes())]);
+    let o = run(&["check", path_str(&dir.join("p.imp"))]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(stdout(&o), "no problems found in 1 file\n");
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn error_exits_1_and_plain_is_one_line_per_finding() {
+    let dir = write_tree("cli-err", &[("p.imp", ONE_ERROR.as_bytes())]);
+    let path = dir.join("p.imp");
+    let o = run(&["check", "--format", "plain", path_str(&path)]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "{}:3:11: error[IMP0401]: unknown name `alcie`",
+                path_str(&path)
+            )
+            .as_str(),
+            "1 error, 0 warnings in 1 file",
+        ]
+    );
+    assert_eq!(stderr(&o), "", "findings go to stdout");
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let dir = write_tree("cli-warn", &[("p.imp", ONE_WARNING.as_bytes())]);
+    let p = dir.join("p.imp");
+    let o = run(&["check", "--format", "plain", path_str(&p)]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("warning[IMP0404]"), "{}", stdout(&o));
+    let o = run(&["check", "--deny-warnings", path_str(&p)]);
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn unreadable_path_exits_2_on_stderr_and_beats_1() {
+    let dir = write_tree("cli-missing", &[("bad.imp", ONE_ERROR.as_bytes())]);
+    let missing = dir.join("nope.imp");
+    let o = run(&[
+        "check",
+        "--format",
+        "plain",
+        path_str(&missing),
+        path_str(&dir.join("bad.imp")),
+    ]);
+    assert_eq!(code(&o), 2, "2 beats 1");
+    assert!(stderr(&o).contains("cannot read"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no such file or directory"));
+    assert!(
+        stdout(&o).contains("IMP0401"),
+        "the readable policy is still checked"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(code(&run(&["check", "--format", "xml", "."])), 2);
+    assert_eq!(code(&run(&["frobnicate"])), 2);
+    assert_eq!(code(&run(&["explain", "IMP9999"])), 2);
+}
+
+#[test]
+fn empty_directory_is_an_argument_error() {
+    let dir = temp_dir("cli-empty-dir");
+    let o = run(&["check", path_str(&dir)]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no `.imp` files"), "{}", stderr(&o));
+}
+
+#[test]
+fn no_path_means_the_current_directory() {
+    let dir = write_tree("cli-dot", &[("a.imp", ONE_ERROR.as_bytes())]);
+    let o = imp()
+        .current_dir(&dir)
+        .args(["check", "--format", "plain"])
+        .output()
+        .expect("runs");
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).starts_with("a.imp:3:11: error[IMP0401]"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn directory_is_every_imp_file_below_it_in_sorted_order() {
+    let dir = write_tree(
+        "cli-dir",
+        &[
+            ("b.imp", b"role r2 \"R\" { held_by nobody2 }\n"),
+            ("a/z.imp", b"role r1 \"R\" { held_by nobody1 }\n"),
+            ("notes.txt", b"not a policy\n"),
+        ],
+    );
+    let o = imp()
+        .current_dir(&dir)
+        .args(["check", "--format", "plain", "."])
+        .output()
+        .expect("runs");
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("a/z.imp:1:"), "{out}");
+    assert!(lines.iter().any(|l| l.starts_with("b.imp:1:")), "{out}");
+    assert!(out.ends_with("in 2 files\n"), "{out}");
+}
+
+#[test]
+fn json_has_every_field_and_a_summary() {
+    let dir = write_tree("cli-json", &[("p.imp", ONE_ERROR.as_bytes())]);
+    let o = run(&["check", "--format", "json", path_str(&dir.join("p.imp"))]);
+    assert_eq!(code(&o), 1);
+    let v = json(&o);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "IMP0401");
+    assert_eq!(d["level"], "error");
+    assert_eq!(d["message"], "unknown name `alcie`");
+    assert_eq!(d["line"], 3);
+    assert_eq!(d["column"], 11);
+    let start = d["start"].as_u64().expect("start") as usize;
+    let end = d["end"].as_u64().expect("end") as usize;
+    assert_eq!(&ONE_ERROR[start..end], "alcie");
+    assert_eq!(d["help"], "did you mean `alice`?");
+    assert!(d["labels"].as_array().is_some_and(|l| !l.is_empty()));
+    assert!(d.get("clause").is_some());
+    assert_eq!(v["summary"]["errors"], 1);
+    assert_eq!(v["summary"]["warnings"], 0);
+    assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn human_format_has_no_colour_when_piped_or_with_no_color() {
+    let dir = write_tree("cli-colour", &[("p.imp", ONE_ERROR.as_bytes())]);
+    let p = dir.join("p.imp");
+    let o = run(&["check", path_str(&p)]);
+    let out = stdout(&o);
+    assert!(
+        !out.contains('\u{1b}'),
+        "no escape codes when not a terminal"
+    );
+    assert!(
+        out.contains("IMP0401") && out.contains("did you mean `alice`?"),
+        "{out}"
+    );
+    let o = imp()
+        .env("NO_COLOR", "1")
+        .args(["check", path_str(&p)])
+        .output()
+        .expect("runs");
+    assert!(!stdout(&o).contains('\u{1b}'));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = run(&["check", "--format", "json", "examples/broken"]);
+    let b = run(&["check", "--format", "json", "examples/broken"]);
+    assert_eq!(a.stdout, b.stdout);
+    let a = run(&["check", "examples/acme"]);
+    let b = run(&["check", "examples/acme"]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn explain_prints_the_documentation_of_a_code() {
+    let o = run(&["explain", "imp0401"]);
+    assert_eq!(code(&o), 0);
+    assert!(
+        stdout(&o).starts_with("## IMP0401: unknown name"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["explain", "IMP0410"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("did you mean"), "{}", stderr(&o));
+}
+
+#[test]
+fn help_lists_commands_and_flags() {
+    let o = run(&["--help"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    for word in ["check", "explain", "Exit codes"] {
+        assert!(out.contains(word), "{word} missing from --help");
+    }
+    let out = stdout(&run(&["check", "--help"]));
+    for word in [
+        "--format",
+        "--deny-warnings",
+        "human",
+        "plain",
+        "json",
+        "PATH",
+    ] {
+        assert!(out.contains(word), "{word} missing from check --help");
+    }
+}

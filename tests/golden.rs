@@ -1,0 +1,161 @@
+//! Golden diagnostics. Every case in `examples/broken/` (a file, or a directory for mistakes
+//! that need several files) marks the offending line with `# expect: IMPxxxx`. The tests check
+//! that exactly those codes are reported on exactly those lines, and keep the rendered output
+//! (human format, no colour, 100 columns) as reviewed snapshots in `tests/snapshots/`.
+//! Adding a case is adding a file; `INSTA_UPDATE=always cargo test` writes its snapshot.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+use imp::diagnostics::Code;
+
+/// (display path, line, code) triples.
+type Findings = BTreeSet<(String, usize, String)>;
+
+fn cases() -> Vec<PathBuf> {
+    let dir = root().join("examples/broken");
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("examples/broken exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir() || p.extension().is_some_and(|x| x == "imp"))
+        .collect();
+    out.sort();
+    out
+}
+
+fn imp_files(case: &Path) -> Vec<PathBuf> {
+    if case.is_file() {
+        return vec![case.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![case.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "imp") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(root())
+        .expect("under the repo")
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The `# expect:` comments of a case.
+fn expected(case: &Path) -> Findings {
+    let mut out = Findings::new();
+    for f in imp_files(case) {
+        let bytes = std::fs::read(&f).expect("read case");
+        let text = String::from_utf8_lossy(&bytes);
+        for (i, line) in text.lines().enumerate() {
+            if let Some((_, codes)) = line.split_once("# expect:") {
+                for c in codes.split(',') {
+                    out.insert((rel(&f), i + 1, c.trim().to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn reported(case: &Path) -> (Findings, i32) {
+    let o = run(&["check", "--format", "json", &rel(case)]);
+    let v = json(&o);
+    let found = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().expect("file").to_string(),
+                d["line"].as_u64().expect("line") as usize,
+                d["code"].as_str().expect("code").to_string(),
+            )
+        })
+        .collect();
+    (found, code(&o))
+}
+
+#[test]
+fn every_broken_case_reports_exactly_its_expected_codes_and_lines() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let want = expected(&case);
+        assert!(
+            !want.is_empty(),
+            "{} has no `# expect:` comment",
+            rel(&case)
+        );
+        let (got, exit) = reported(&case);
+        if got != want {
+            failures.push(format!(
+                "{}:\n  expected {want:?}\n  reported {got:?}",
+                rel(&case)
+            ));
+        }
+        let has_error = want.iter().any(|(_, _, c)| {
+            Code::parse(c).is_some_and(|c| c.level() == imp::diagnostics::Level::Error)
+        });
+        let want_exit = if has_error { 1 } else { 0 };
+        if exit != want_exit {
+            failures.push(format!("{}: exit {exit}, expected {want_exit}", rel(&case)));
+        }
+        let denied = code(&run(&[
+            "check",
+            "--deny-warnings",
+            "--format",
+            "plain",
+            &rel(&case),
+        ]));
+        if denied != 1 {
+            failures.push(format!(
+                "{}: exit {denied} with --deny-warnings, expected 1",
+                rel(&case)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Codes only a generated input can trigger (see tests/hostile.rs).
+const GENERATED: &[&str] = &["IMP0002"];
+
+#[test]
+fn every_code_has_a_golden_case() {
+    let mut covered: BTreeSet<String> = cases()
+        .iter()
+        .flat_map(|c| expected(c))
+        .map(|(_, _, c)| c)
+        .collect();
+    covered.extend(GENERATED.iter().map(|c| c.to_string()));
+    let all: BTreeSet<String> = Code::ALL.iter().map(|c| c.as_str().to_string()).collect();
+    let missing: Vec<&String> = all.difference(&covered).collect();
+    let unknown: Vec<&String> = covered.difference(&all).collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a golden case: {missing:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "expect comments naming no code: {unknown:?}"
+    );
+}
+
+#[test]
+fn rendered_diagnostics_match_the_snapshots() {
+    insta::glob!("../examples/broken", "*", |path| {
+        let o = run(&["check", &rel(path)]);
+        let text = format!("exit: {}\n{}", code(&o), stdout(&o));
+        insta::assert_snapshot!(text);
+    });
+}
