@@ -167,7 +167,7 @@ impl Loader {
                     Diagnostic::new(
                         Code::FileTooLarge,
                         Span::new(id, 0, 0),
-                        format!("file is too large ({} MiB)", size / (1024 * 1024)),
+                        format!("file is too large ({size} bytes, over the limit of 64 MiB)"),
                     )
                     .label("not read")
                     .help("a policy file may be up to 64 MiB: split it into several files"),
@@ -266,12 +266,22 @@ impl Loader {
 
     fn inside_root(&self, p: &Path) -> bool {
         let root = normalize(&self.root);
-        let lexical = p.starts_with(&root) || (root.as_os_str().is_empty() && !p.starts_with(".."));
-        if !lexical || p.is_absolute() != root.is_absolute() {
+        let lexical = if root.as_os_str().is_empty() {
+            // The root is the current directory: anything not starting with `..` or `/`.
+            !p.is_absolute() && !p.starts_with("..")
+        } else {
+            p.is_absolute() == root.is_absolute() && p.starts_with(&root)
+        };
+        if !lexical {
             return false;
         }
         // Follow symbolic links: the real file must be under the real root too.
-        match (std::fs::canonicalize(p), std::fs::canonicalize(&self.root)) {
+        let real_root = std::fs::canonicalize(if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &root
+        });
+        match (std::fs::canonicalize(p), real_root) {
             (Ok(real), Ok(real_root)) => real.starts_with(real_root),
             _ => true,
         }

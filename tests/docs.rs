@@ -88,7 +88,7 @@ fn reference_table() -> String {
     for d in DECLS {
         for p in d.props {
             let accepts = match p.shape {
-                Shape::Steps => "a step of the same procedure".to_string(),
+                Shape::Step | Shape::Steps => "a step of the same procedure".to_string(),
                 Shape::LevelRef => "a level of a scale".to_string(),
                 Shape::LevelPair => "levels of the `from` and `to` scales".to_string(),
                 s => match s.ref_kinds() {

@@ -62,7 +62,7 @@ fn file_over_64_mib_is_refused_without_reading_it() {
     assert_eq!(code(&o), 1);
     assert_eq!(
         stdout(&o),
-        "big.imp:1:1: error[IMP0002]: file is too large (64 MiB)\n1 error, 0 warnings in 1 file\n"
+        "big.imp:1:1: error[IMP0002]: file is too large (67108865 bytes, over the limit of 64 MiB)\n1 error, 0 warnings in 1 file\n"
     );
 }
 

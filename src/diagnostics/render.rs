@@ -217,11 +217,17 @@ impl Report {
                 });
             }
         }
-        let help = match (&d.help, d.clause) {
-            (Some(h), Some(c)) => Some(format!("{h}\nsee ISO/IEC TR 18044 clause {c}")),
+        let see = d.clause.map(|c| {
+            if c.starts_with("Annex") {
+                format!("see ISO/IEC TR 18044 {c}")
+            } else {
+                format!("see ISO/IEC TR 18044 clause {c}")
+            }
+        });
+        let help = match (&d.help, see) {
+            (Some(h), Some(c)) => Some(format!("{h}\n{c}")),
             (Some(h), None) => Some(h.clone()),
-            (None, Some(c)) => Some(format!("see ISO/IEC TR 18044 clause {c}")),
-            (None, None) => None,
+            (None, c) => c,
         };
         let f = sources.get(file);
         Report {

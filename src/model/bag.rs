@@ -83,12 +83,14 @@ pub fn no_rest(cx: &mut Cx, spec: &DeclSpec, rest: &[Arg]) {
                 Code::BadHeader,
                 first.span.join(last.span),
                 format!(
-                    "unexpected {} in the header of `{}`",
-                    first.value.describe(),
+                    "the header of `{}` has more than a name and a title",
                     spec.keyword
                 ),
             )
-            .label("not expected here")
+            .label(format!(
+                "found {} here, expected `{{`",
+                first.value.describe()
+            ))
             .help(format!(
                 "a header is `{} NAME \"Title\"`; properties go inside `{{ .. }}`, one per line",
                 spec.keyword
@@ -115,6 +117,17 @@ impl<'a> Bag<'a> {
                 // Options belong to decisions (and overrides of them) only.
                 c.keyword != "option" || matches!(spec.keyword, "decision" | "override")
             }) {
+                if let Some(c) = e.when.as_ref().filter(|_| child.keyword != "option") {
+                    cx.report(
+                        Diagnostic::new(
+                            Code::MisplacedCondition,
+                            c.span(),
+                            format!("`{}` takes no `when` condition", child.keyword),
+                        )
+                        .label("unexpected condition")
+                        .help("put the condition inside the block, on the property it governs (`when` in a level is its criteria)"),
+                    );
+                }
                 bag.children.push((child, e));
                 continue;
             }
@@ -191,10 +204,10 @@ fn unknown(cx: &mut Cx, spec: &DeclSpec, e: &Entry) {
         .iter()
         .map(|p| p.key)
         .chain(schema::keywords(Some(spec.kind)));
-    let help = if let Some(s) = suggest(key, candidates) {
-        format!("did you mean `{s}`?")
-    } else if schema::decl(key, None).is_some() {
+    let help = if schema::decl(key, None).is_some() {
         format!("`{key}` is a declaration of its own: move it to the top level of the file")
+    } else if let Some(s) = suggest(key, candidates) {
+        format!("did you mean `{s}`?")
     } else if let Some(d) = schema::DECLS.iter().find(|d| d.keyword == key) {
         let parents: Vec<&str> = schema::DECLS
             .iter()

@@ -120,25 +120,21 @@ impl Cx {
             self.used.insert(s);
             return help;
         }
-        let listed: Vec<&str> = self
+        let listed: Vec<String> = self
             .order
             .iter()
             .filter(|n| kinds.contains(&self.names[n.as_str()].kind))
-            .map(String::as_str)
             .take(6)
+            .map(|n| format!("`{n}`"))
             .collect();
-        if listed.is_empty() {
-            format!("declare {} named `{name}`", kinds_phrase(kinds))
-        } else {
-            format!(
-                "{} declared here: {}",
-                kinds_phrase(kinds),
-                listed
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+        let exists = self.names.contains_key(name);
+        match (listed.is_empty(), exists) {
+            (true, false) => format!("declare {} named `{name}`", kinds_phrase(kinds)),
+            (true, true) => format!(
+                "{} is expected here, and none is declared yet",
+                kinds_phrase(kinds)
+            ),
+            (false, _) => format!("it may name {}: {}", kinds_phrase(kinds), listed.join(", ")),
         }
     }
 

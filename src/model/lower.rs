@@ -43,6 +43,14 @@ pub fn lower(asts: &[&ast::File], files: Vec<String>, unparsed: &[String]) -> Lo
             }
             let Some(spec) = schema::decl(&e.key.text, None) else {
                 unknown_decl(&mut cx, e);
+                // Its names are unknown only because its key word is: do not report them.
+                if let Some(ast::Arg {
+                    value: Value::Word(w),
+                    ..
+                }) = e.args.first()
+                {
+                    cx.unparsed.insert(w.clone());
+                }
                 continue;
             };
             if let Some(c) = &e.when {
@@ -540,17 +548,18 @@ fn person(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Person {
     }
 }
 
-fn self_ref(cx: &mut Cx, decl: &Decl, refs: &[Ref], what: &str) {
+/// Reports a declaration that names itself where it must name another.
+fn self_ref(cx: &mut Cx, decl: &Decl, refs: &[Ref], message: &str, help: &str) {
     for r in refs.iter().filter(|r| r.name == decl.name) {
         cx.report(
             Diagnostic::new(
                 Code::SelfReference,
                 r.span,
-                format!("`{}` names itself as {what}", decl.name),
+                format!("`{}` {message}", decl.name),
             )
             .label("refers to itself")
             .with_secondary(decl.name_span, "declared here")
-            .help(format!("name another declaration as {what}")),
+            .help(help.to_string()),
         );
     }
 }
@@ -576,10 +585,28 @@ fn role(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Role {
         hands_over_to,
         decl,
     };
-    self_ref(cx, &r.decl, &r.backup, "its own backup");
-    self_ref(cx, &r.decl, &r.exclusive_with, "exclusive with itself");
+    self_ref(
+        cx,
+        &r.decl,
+        &r.backup,
+        "is its own backup",
+        "a backup must be someone else: name another person, role or rota",
+    );
+    self_ref(
+        cx,
+        &r.decl,
+        &r.exclusive_with,
+        "is exclusive with itself",
+        "`exclusive_with` names the other roles one person must not hold at the same time",
+    );
     let to: Vec<Ref> = r.hands_over_to.iter().map(|h| h.to.clone()).collect();
-    self_ref(cx, &r.decl, &to, "the role it hands over to");
+    self_ref(
+        cx,
+        &r.decl,
+        &to,
+        "hands over to itself",
+        "command is handed over to another role",
+    );
     r
 }
 
@@ -983,18 +1010,16 @@ fn effective_steps(
         if let Some(pos) = memo.visiting.iter().position(|(n, _)| *n == base) {
             let cycle: Vec<(String, Span)> = memo.visiting[pos..].to_vec();
             let mut names: Vec<String> = cycle.iter().map(|(n, _)| format!("`{n}`")).collect();
+            names.push(format!("`{name}`"));
             names.push(format!("`{base}`"));
             let mut d = Diagnostic::new(
                 Code::ExtendsCycle,
                 span,
-                format!(
-                    "procedure `{name}` extends itself through {}",
-                    names.join(" → ")
-                ),
+                format!("cycle of `extends`: {}", names.join(" → ")),
             )
-            .label("closes the cycle")
+            .label(format!("`{name}` extends `{base}`, which closes the cycle"))
             .help("a procedure cannot extend a procedure that extends it: break the cycle");
-            for (n, s) in cycle.iter().filter(|(n, _)| n != name) {
+            for (n, s) in &cycle {
                 d = d.with_secondary(*s, format!("`{n}` extends the next"));
             }
             cx.report(d);
@@ -1048,7 +1073,7 @@ fn effective_steps(
                 }),
             }
         }
-    } else {
+    } else if extends.is_none() {
         for o in &overrides {
             cx.report(
                 Diagnostic::new(
@@ -1112,7 +1137,13 @@ fn procedure(
     let purpose = g.text("purpose");
     if extends.as_ref().is_some_and(|e| e.name == decl.name) {
         let r = extends.clone();
-        self_ref(cx, &decl, &r.into_iter().collect::<Vec<_>>(), "its base");
+        self_ref(
+            cx,
+            &decl,
+            &r.into_iter().collect::<Vec<_>>(),
+            "extends itself",
+            "a procedure extends another, base procedure",
+        );
         memo.done.insert(decl.name.clone(), None);
     }
     let step_entries = effective_steps(cx, &decl.name, procedures, memo).unwrap_or_default();
@@ -1153,13 +1184,15 @@ fn procedure(
         names.push(n);
         unique.push(s);
     }
-    let start = bag.first("start").and_then(|e| {
-        let refs = v::steps(cx, e, &names, &decl.name);
-        if refs.len() > 1 {
-            v::bad_value(cx, e, Shape::Steps, e.args.first());
-        }
-        refs.into_iter().next()
-    });
+    let start = bag
+        .first("start")
+        .and_then(|e| match e.args.first().map(|a| &a.value) {
+            Some(Value::Word(_)) => v::steps(cx, e, &names, &decl.name).into_iter().next(),
+            _ => {
+                v::bad_value(cx, e, Shape::Step, None);
+                None
+            }
+        });
     let mut steps = Vec::new();
     for s in unique {
         // Inherited steps were checked where they were written.
@@ -1189,6 +1222,45 @@ fn procedure(
     }
 }
 
+/// Names already taken in one scope (options of a decision, audiences of a plan).
+#[derive(Default)]
+struct Seen(HashMap<String, Span>);
+
+impl Seen {
+    /// Records `decl`; a second one of the same name is reported and `false` returned.
+    fn first(
+        &mut self,
+        cx: &mut Cx,
+        decl: &Decl,
+        what: &str,
+        scope: &str,
+        scope_name: &str,
+    ) -> bool {
+        if let Some(first) = self.0.get(&decl.name) {
+            cx.report(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    decl.name_span,
+                    format!(
+                        "{what} `{}` is defined twice in {scope} `{scope_name}`",
+                        decl.name
+                    ),
+                )
+                .label("second definition")
+                .with_secondary(*first, "first defined here")
+                .help(format!("give each {what} its own name")),
+            );
+            return false;
+        }
+        self.0.insert(decl.name.clone(), decl.name_span);
+        true
+    }
+}
+
+fn st_name(e: &Entry) -> String {
+    step_name(e).unwrap_or_default()
+}
+
 fn step(
     cx: &mut Cx,
     keyword: &str,
@@ -1213,12 +1285,31 @@ fn step(
         .map(|n| v::steps(cx, n, names, procedure))
         .unwrap_or_default();
     let mut options = Vec::new();
+    let mut seen = Seen::default();
     for (ospec, oe) in &bag.children {
         let oh = header(cx, ospec, oe);
         no_rest(cx, ospec, oh.rest);
         let odecl = decl_of(ospec, oe, oh.name_ident.as_ref());
+        if !seen.first(cx, &odecl, "option", "decision", &st_name(e)) {
+            continue;
+        }
         let oentries: &[Entry] = oe.block.as_ref().map_or(&[], |b| b.entries.as_slice());
         let obag = Bag::build(cx, ospec, oentries);
+        if let (Some(_), Some(block_when)) = (&oe.when, obag.first("when")) {
+            cx.report(
+                Diagnostic::new(
+                    Code::RepeatedProperty,
+                    block_when.key.span,
+                    format!("option `{}` has two conditions", odecl.name),
+                )
+                .label("second condition")
+                .with_secondary(
+                    oe.when.as_ref().map_or(odecl.name_span, |c| c.span()),
+                    "first condition",
+                )
+                .help("keep one `when`: after the option's title, or inside its block"),
+            );
+        }
         let inline = cond(cx, oe);
         let mut g = Get::new(cx, ospec, &obag);
         let when = inline.or_else(|| g.when());
@@ -1275,8 +1366,7 @@ fn step(
                 format!("decision `{}` has no options", st.decl.name),
             )
             .label("nothing to choose between")
-            .help("add `option NAME \"Label\" { next STEP }` for each choice")
-            .clause("8.4"),
+            .help("add `option NAME \"Label\" { next STEP }` for each choice"),
         ),
         StepKind::Parallel if st.branches.is_empty() && bag.first("branches").is_none() => missing(
             cx,
@@ -1329,10 +1419,14 @@ fn evidence(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Evidence {
 
 fn communications(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Communications {
     let mut audiences = Vec::new();
+    let mut seen = Seen::default();
     for (spec, e) in &bag.children {
         let h = header(cx, spec, e);
         no_rest(cx, spec, h.rest);
         let adecl = decl_of(spec, e, h.name_ident.as_ref());
+        if !seen.first(cx, &adecl, "audience", "communications plan", &decl.name) {
+            continue;
+        }
         let entries: &[Entry] = e.block.as_ref().map_or(&[], |b| b.entries.as_slice());
         let abag = Bag::build(cx, spec, entries);
         let mut updates = Vec::new();

@@ -160,6 +160,8 @@ pub enum Shape {
     ReportTo(&'static [Kind]),
     /// `2 [every 15m]`.
     Repeat,
+    /// The name of one step in the same procedure.
+    Step,
     /// Names of steps in the same procedure.
     Steps,
     /// `p1 -> sev1` between the levels of two scales.
@@ -750,7 +752,7 @@ pub static DECLS: &[DeclSpec] = &[
             p("extends", Shape::Ref(&[K::Procedure]), "the base procedure"),
             p(
                 "start",
-                Shape::Steps,
+                Shape::Step,
                 "the first step (default: the first declared)",
             ),
             p("purpose", Shape::Text, "what it achieves"),
@@ -1164,6 +1166,7 @@ impl Shape {
             Shape::LevelRef => "a level, e.g. `sev2` or `severity.sev2`",
             Shape::ReportTo(_) => "a name and a time, e.g. `group_csirt within 4h`",
             Shape::Repeat => "a number, e.g. `2` or `2 every 15m`",
+            Shape::Step => "a step, e.g. `triage`",
             Shape::Steps => "a step or a list of steps, e.g. `[preserve, notify_dpo]`",
             Shape::LevelPair => "two levels, e.g. `p1 -> sev1`",
             Shape::Audience(_) => "groups or names, e.g. `[all_staff, isirt]`",

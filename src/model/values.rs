@@ -8,9 +8,6 @@ use crate::diagnostics::{Code, Diagnostic, suggest};
 use crate::source::Span;
 use crate::syntax::ast::{self, Arg, Entry, Value};
 
-/// The longest duration accepted, per unit: a century.
-const MAX_MINUTES: u64 = 100 * 366 * 24 * 60;
-
 /// Reports that a property's value does not have its shape.
 pub fn bad_value(cx: &mut Cx, e: &Entry, shape: Shape, at: Option<&Arg>) {
     let (span, found) = match at {
@@ -282,15 +279,16 @@ pub fn duration_arg(cx: &mut Cx, a: &Arg) -> Option<Duration> {
         );
         return None;
     }
-    let per_unit: u64 = match unit {
-        DurationUnit::Minutes => 1,
-        DurationUnit::Hours => 60,
-        DurationUnit::Days | DurationUnit::BusinessDays => 24 * 60,
-        DurationUnit::Weeks => 7 * 24 * 60,
-        DurationUnit::Months => 31 * 24 * 60,
-        DurationUnit::Years => 366 * 24 * 60,
+    // A century, in each unit.
+    let max: u32 = match unit {
+        DurationUnit::Minutes => 52_596_000,
+        DurationUnit::Hours => 876_600,
+        DurationUnit::Days | DurationUnit::BusinessDays => 36_525,
+        DurationUnit::Weeks => 5_218,
+        DurationUnit::Months => 1_200,
+        DurationUnit::Years => 100,
     };
-    if u64::from(n) * per_unit > MAX_MINUTES {
+    if n > max {
         bad(
             cx,
             format!("duration `{amount}{}` too long", unit.suffix()),
@@ -483,6 +481,13 @@ pub fn window(cx: &mut Cx, e: &Entry) -> Option<Window> {
             Some((*start, *end, args[0].span)),
             1,
         ),
+        Some(Value::Word(w)) if weekday(w).is_some() => {
+            let day = weekday(w);
+            match day {
+                Some(d) => ((d, d), None, 1),
+                None => return None,
+            }
+        }
         _ => {
             bad_value(cx, e, Shape::Window, None);
             return None;
@@ -494,8 +499,17 @@ pub fn window(cx: &mut Cx, e: &Entry) -> Option<Window> {
     let (start, end) = match range {
         None => (0, 24 * 60),
         Some((s, t, rspan)) => {
-            let s = minutes(cx, s, rspan, false)?;
-            let t = minutes(cx, t, rspan, true)?;
+            // Each time of `HH:MM-HH:MM` is five bytes: point at the one that is wrong.
+            let first = Span {
+                end: rspan.start + 5,
+                ..rspan
+            };
+            let second = Span {
+                start: rspan.end.saturating_sub(5),
+                ..rspan
+            };
+            let (s, t) = (minutes(cx, s, first, false), minutes(cx, t, second, true));
+            let (s, t) = (s?, t?);
             if s == t {
                 cx.report(
                     Diagnostic::new(Code::EmptyWindow, rspan, "the window is empty")
@@ -513,6 +527,19 @@ pub fn window(cx: &mut Cx, e: &Entry) -> Option<Window> {
         start,
         end,
         span,
+    })
+}
+
+fn weekday(w: &str) -> Option<Weekday> {
+    Some(match w {
+        "mon" => Weekday::Mon,
+        "tue" => Weekday::Tue,
+        "wed" => Weekday::Wed,
+        "thu" => Weekday::Thu,
+        "fri" => Weekday::Fri,
+        "sat" => Weekday::Sat,
+        "sun" => Weekday::Sun,
+        _ => return None,
     })
 }
 
@@ -609,9 +636,23 @@ pub fn words_of(cx: &mut Cx, e: &Entry, vocab: Option<&[&str]>) -> Vec<String> {
 }
 
 pub fn ref_arg(cx: &mut Cx, e: &Entry, a: &Arg, kinds: &[Kind], shape: Shape) -> Option<Ref> {
-    match word(a) {
-        Some(w) => cx.resolve(w, a.span, kinds),
-        None => {
+    match (&a.value, word(a)) {
+        (_, Some(w)) => cx.resolve(w, a.span, kinds),
+        (Value::Str(s), None) if cx.names.contains_key(s) => {
+            // `owner "ciso"`: the name is right, the quotes are not.
+            cx.used.insert(s.clone());
+            cx.report(
+                Diagnostic::new(
+                    Code::BadValue,
+                    a.span,
+                    format!("`{}` expects a name, not a string", e.key.text),
+                )
+                .label("a string")
+                .help(format!("write the name without quotes: `{s}`")),
+            );
+            None
+        }
+        _ => {
             bad_value(cx, e, shape, Some(a));
             None
         }
@@ -680,18 +721,30 @@ pub fn quorum(cx: &mut Cx, e: &Entry, kinds: &'static [Kind]) -> Option<Quorum> 
             if matches!(n.value, Value::Integer(_)) && is_word(Some(of), "of") =>
         {
             extra(cx, e, shape, 3);
-            let required = int_arg(cx, n, 1)?;
             let group = items(list);
+            // Resolve the group first, so that its names are checked whatever the number.
             let of: Vec<Ref> = group
                 .iter()
                 .filter_map(|a| ref_arg(cx, e, a, kinds, shape))
                 .collect();
-            if required as usize > group.len() {
+            let required = int_arg(cx, n, 1)?;
+            let mut distinct: Vec<&str> = of.iter().map(|r| r.name.as_str()).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            if of.len() == group.len() && required as usize > distinct.len() {
+                let size = distinct.len();
                 cx.report(
                     Diagnostic::new(
                         Code::QuorumTooLarge,
                         n.span,
-                        format!("a quorum of {required} from a group of {}", group.len()),
+                        format!(
+                            "a quorum of {required} from a group of {size}{}",
+                            if size < group.len() {
+                                " different approvers"
+                            } else {
+                                ""
+                            }
+                        ),
                     )
                     .label("more approvals than approvers")
                     .with_secondary(list.span, "the group")
@@ -912,6 +965,7 @@ pub fn condition(cx: &mut Cx, c: &ast::Condition) -> Option<Condition> {
                     }
                 }
                 (Some(Kind::Impact), _) => {
+                    cx.used.insert(subject.text.clone());
                     mismatch(
                         cx,
                         subject,
@@ -921,6 +975,7 @@ pub fn condition(cx: &mut Cx, c: &ast::Condition) -> Option<Condition> {
                     return None;
                 }
                 (Some(Kind::Scale), _) => {
+                    cx.used.insert(subject.text.clone());
                     mismatch(
                         cx,
                         subject,

@@ -71,6 +71,11 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 let end = memchr_newline(bytes, i);
                 let doc = bytes.get(i + 1) == Some(&b'#');
                 let body = &text[i + if doc { 2 } else { 1 }..end];
+                // A control character in a comment is reported; the comment is not parsed, so
+                // the item around it still is.
+                if let Some(c) = control_in(bytes, i, end) {
+                    out.diagnostics.push(control(file, text, c));
+                }
                 out.comments.push(Comment {
                     span: Span::new(file, i, end),
                     text: body.trim_end().to_string(),
@@ -143,44 +148,57 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             b']' => b'[',
                             _ => b'(',
                         };
-                        match stack.last() {
-                            Some(open) if open.delim == want => {
-                                stack.pop();
-                            }
-                            Some(open) => {
-                                let open_span = Span::new(file, open.at, open.at + 1);
-                                out.diagnostics.push(
-                                    Diagnostic::new(
-                                        Code::UnmatchedDelimiter,
-                                        Span::new(file, i, i + 1),
-                                        format!(
-                                            "`{}` does not close `{}`",
-                                            b as char, open.delim as char
-                                        ),
-                                    )
-                                    .label("unexpected closing delimiter")
-                                    .with_secondary(open_span, "the open delimiter")
-                                    .help(format!(
-                                        "close `{}` with `{}` first",
-                                        open.delim as char,
-                                        closer(open.delim)
-                                    )),
-                                );
-                                stack.pop();
+                        // A closer that matches an opener further down, on a later line than
+                        // the openers above it, means those were never closed. On the same
+                        // line, it is more likely a wrong closer for the innermost one.
+                        let top_same_line = stack
+                            .last()
+                            .is_some_and(|o| !bytes[o.at..i].contains(&b'\n'));
+                        let deeper = stack.iter().rposition(|o| o.delim == want);
+                        if stack.last().is_some_and(|o| o.delim == want) {
+                            stack.pop();
+                        } else if let Some(pos) = deeper.filter(|_| !top_same_line) {
+                            // Openers above the match were never closed: report each at its
+                            // opening, and let this delimiter close its own.
+                            for open in stack.drain(pos + 1..).rev() {
+                                out.diagnostics.push(unclosed(file, open));
                                 chunk_ok = false;
                             }
-                            None => {
-                                out.diagnostics.push(
-                                    Diagnostic::new(
-                                        Code::UnmatchedDelimiter,
-                                        Span::new(file, i, i + 1),
-                                        format!("unmatched `{}`", b as char),
-                                    )
-                                    .label("nothing to close here")
-                                    .help("remove it, or add the opening delimiter it belongs to"),
-                                );
-                                chunk_ok = false;
-                            }
+                            stack.pop();
+                        } else if let Some(open) = stack.last() {
+                            let open_span = Span::new(file, open.at, open.at + 1);
+                            out.diagnostics.push(
+                                Diagnostic::new(
+                                    Code::UnmatchedDelimiter,
+                                    Span::new(file, i, i + 1),
+                                    format!(
+                                        "`{}` does not close `{}`",
+                                        b as char, open.delim as char
+                                    ),
+                                )
+                                .label("unexpected closing delimiter")
+                                .with_secondary(open_span, "the open delimiter")
+                                .help(format!(
+                                    "close `{}` with `{}`, or remove this `{}`",
+                                    open.delim as char,
+                                    closer(open.delim),
+                                    b as char
+                                )),
+                            );
+                            // Take it as the closer the author meant.
+                            stack.pop();
+                            chunk_ok = false;
+                        } else {
+                            out.diagnostics.push(
+                                Diagnostic::new(
+                                    Code::UnmatchedDelimiter,
+                                    Span::new(file, i, i + 1),
+                                    format!("unmatched `{}`", b as char),
+                                )
+                                .label("nothing to close here")
+                                .help("remove it, or add the opening delimiter it belongs to"),
+                            );
+                            chunk_ok = false;
                         }
                         i += 1;
                     }
