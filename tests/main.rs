@@ -6,4 +6,5 @@ mod docs;
 mod examples;
 mod golden;
 mod hostile;
+mod model;
 mod parser;

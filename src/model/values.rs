@@ -331,6 +331,7 @@ pub fn duration_arg(cx: &mut Cx, a: &Arg) -> Option<Duration> {
             }
         }
         (_, Some(c)) => {
+            cx.used.insert(c.text.clone());
             cx.report(
                 Diagnostic::new(
                     Code::InvalidDuration,

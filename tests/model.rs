@@ -1,0 +1,373 @@
+//! Rules of names, values and constructs, as tables: a policy, and the findings it must give
+//! (code and the exact text under the primary span), no more, no less.
+
+use crate::common::*;
+
+/// Checks `text` as one file and returns (code, text under the primary span) of each finding.
+fn findings(name: &str, text: &str) -> Vec<(String, String)> {
+    let dir = write_tree(name, &[("p.imp", text.as_bytes())]);
+    let c = imp::check::check(path_str(&dir.join("p.imp"))).expect("loads");
+    c.diagnostics
+        .iter()
+        .map(|d| {
+            let f = c.sources.get(d.primary.span.file);
+            (
+                d.code.as_str().to_string(),
+                f.slice(d.primary.span).to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Declarations that the cases below may reference; all referenced by `policy`, so that no
+/// case gets an unused warning from them.
+const BASE: &str = "person alice \"A\" { email \"alice@example.org\" }\nperson bob \"B\" { email \"bob@example.org\" }\nrole ciso \"C\" { held_by alice }\nrole ceo \"E\" { held_by bob }\npolicy { owner ciso; approved_by ceo }\nimpact financial \"F\" { level 1 \"a\"; level 2 \"b\"; level 3 \"c\" }\nscale severity \"S\" { level sev1 \"1\" { when financial >= 3 }; level sev2 \"2\" {} }\n";
+
+/// (what it shows, the policy after [`BASE`], the findings: code and text under the span).
+type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+#[test]
+fn rules() {
+    let cases: &[Case<'_>] = &[
+        ("clean", "", &[]),
+        // names
+        (
+            "unknown",
+            "team t \"T\" { lead cisco }\n",
+            &[("IMP0404", "t"), ("IMP0401", "cisco")],
+        ),
+        (
+            "wrong kind",
+            "team t \"T\" { lead financial }\npolicy p2 { owner t }\n",
+            &[("IMP0403", "financial"), ("IMP0403", "t")],
+        ),
+        (
+            "duplicate",
+            "person alice \"A2\" {}\n",
+            &[("IMP0402", "alice")],
+        ),
+        (
+            "quoted name",
+            "role r \"R\" { held_by \"alice\" }\nreview { owner r }\n",
+            &[("IMP0303", "\"alice\"")],
+        ),
+        (
+            "unknown keyword hides its names",
+            "persn carol \"C\" {}\nrole r \"R\" { held_by carol }\nreview { owner r }\n",
+            &[("IMP0301", "persn")],
+        ),
+        (
+            "level in scale",
+            "category c \"C\" { minimum sev9 }\n",
+            &[("IMP0401", "sev9")],
+        ),
+        (
+            "level of named scale",
+            "category c \"C\" { minimum severity.sev2 }\n",
+            &[],
+        ),
+        (
+            "impact level range",
+            "obligation o \"O\" { when financial >= 4 }\n",
+            &[("IMP0506", "4")],
+        ),
+        (
+            "impact compared with a name",
+            "obligation o \"O\" { when financial >= high }\n",
+            &[("IMP0507", "high")],
+        ),
+        (
+            "scale compared with a number",
+            "obligation o \"O\" { when severity >= 2 }\n",
+            &[("IMP0507", "2")],
+        ),
+        (
+            "category in",
+            "category malware \"M\" {\n  category ransomware \"R\" {}\n}\nobligation o \"O\" { when category in [ransomware, dos] }\n",
+            &[("IMP0401", "dos")],
+        ),
+        // values
+        (
+            "invalid date",
+            "external x \"X\" { verified 2026-02-30 }\norganisation o \"O\" { parent x }\n",
+            &[("IMP0501", "2026-02-30")],
+        ),
+        (
+            "leap day",
+            "external x \"X\" { verified 2028-02-29 }\norganisation o \"O\" { parent x }\n",
+            &[],
+        ),
+        (
+            "zero duration",
+            "review { post_incident within 0d }\n",
+            &[("IMP0503", "0d")],
+        ),
+        (
+            "century",
+            "evidence { retain 1200mo }\nreview { scheme every 100y }\n",
+            &[],
+        ),
+        (
+            "too long",
+            "evidence { retain 101y }\n",
+            &[("IMP0503", "101y")],
+        ),
+        (
+            "business days need a calendar",
+            "review { post_incident within 5bd }\n",
+            &[("IMP0503", "5bd")],
+        ),
+        (
+            "calendar on calendar time",
+            "calendar uk \"UK\" { hours mon-fri 09:00-17:00 }\nreview { post_incident within 5d@uk }\n",
+            &[("IMP0503", "uk")],
+        ),
+        (
+            "bad second time",
+            "schedule s \"S\" { hours sat 10:00-24:30 }\nrole r \"R\" { held_by s }\nreview { owner r }\n",
+            &[("IMP0502", "24:30")],
+        ),
+        (
+            "both times bad",
+            "schedule s \"S\" { hours 25:00-26:00 }\nrole r \"R\" { held_by s }\nreview { owner r }\n",
+            &[("IMP0502", "25:00"), ("IMP0502", "26:00")],
+        ),
+        (
+            "empty window",
+            "schedule s \"S\" { hours 08:00-08:00 }\nrole r \"R\" { held_by s }\nreview { owner r }\n",
+            &[("IMP0509", "08:00-08:00")],
+        ),
+        (
+            "day alone is a window",
+            "schedule s \"S\" { hours sun }\nrole r \"R\" { held_by s }\nreview { owner r }\n",
+            &[],
+        ),
+        (
+            "a day can be a name",
+            "person sun \"Sun Li\" { email \"sun@example.org\" }\nrole r \"R\" { held_by sun }\nreview { owner r }\n",
+            &[],
+        ),
+        (
+            "time zone",
+            "calendar c \"C\" { timezone \"Europe/Londn\" }\nschedule s \"S\" { calendar c }\nrole r \"R\" { held_by s }\nreview { owner r }\n",
+            &[("IMP0504", "\"Europe/Londn\"")],
+        ),
+        (
+            "email",
+            "person carol \"C\" { email \"carol.example.org\" }\nrole r \"R\" { held_by carol }\nreview { owner r }\n",
+            &[("IMP0508", "\"carol.example.org\"")],
+        ),
+        (
+            "quorum too large",
+            "communications { statements_approved_by 3 of [ciso, ceo] }\n",
+            &[("IMP0605", "3")],
+        ),
+        (
+            "quorum of the same person twice",
+            "communications { statements_approved_by 2 of [ciso, ciso] }\n",
+            &[("IMP0605", "2")],
+        ),
+        (
+            "quorum zero still resolves",
+            "communications { statements_approved_by 0 of [ciso, cisoo] }\n",
+            &[("IMP0505", "0"), ("IMP0401", "cisoo")],
+        ),
+        (
+            "cadence",
+            "scale s2 \"S\" { level x \"X\" { update every 1h then every 20m } }\n",
+            &[("IMP0606", "every")],
+        ),
+        (
+            "impact levels",
+            "impact i \"I\" { level 1 \"a\"; level 3 \"c\" }\nobligation o \"O\" { when i >= 1 }\n",
+            &[("IMP0607", "3")],
+        ),
+        // declarations and properties
+        (
+            "unknown property",
+            "role r \"R\" { hlod_by alice }\nreview { owner r }\n",
+            &[("IMP0302", "hlod_by")],
+        ),
+        (
+            "declaration in a block",
+            "policy p2 {\n  person dan \"D\" {}\n}\n",
+            &[("IMP0302", "person")],
+        ),
+        (
+            "repeated",
+            "role r \"R\" { held_by alice; held_by bob }\nreview { owner r }\n",
+            &[("IMP0305", "held_by")],
+        ),
+        (
+            "header",
+            "procedure p \"P\" sev1 { end e \"E\" {} }\n",
+            &[("IMP0304", "sev1")],
+        ),
+        (
+            "block on a property",
+            "role r \"R\" { held_by alice { x } }\nreview { owner r }\n",
+            &[("IMP0307", "{ x }")],
+        ),
+        (
+            "condition on a property",
+            "role r \"R\" { held_by alice when severity >= sev1 }\nreview { owner r }\n",
+            &[("IMP0308", "severity >= sev1")],
+        ),
+        (
+            "condition on a nested declaration",
+            "scale s2 \"S\" { level x \"X\" when financial >= 2 {} }\n",
+            &[("IMP0308", "financial >= 2")],
+        ),
+        // procedures
+        (
+            "decision without options",
+            "procedure p \"P\" { decision d \"D\" { decided_by ciso } }\n",
+            &[("IMP0601", "d")],
+        ),
+        (
+            "duplicate option",
+            "procedure p \"P\" {\n  decision d \"D\" {\n    option a \"A\" { next e }\n    option a \"B\" { next e }\n  }\n  end e \"E\" {}\n}\n",
+            &[("IMP0402", "a")],
+        ),
+        (
+            "two conditions on an option",
+            "procedure p \"P\" {\n  decision d \"D\" {\n    option a \"A\" when financial >= 2 { when financial >= 3; next e }\n  }\n  end e \"E\" {}\n}\n",
+            &[("IMP0305", "when")],
+        ),
+        (
+            "unknown step",
+            "procedure p \"P\" { action a \"A\" { next b } }\n",
+            &[("IMP0401", "b")],
+        ),
+        (
+            "start is one step",
+            "procedure p \"P\" { start [a, b]; action a \"A\" {}; action b \"B\" {} }\n",
+            &[("IMP0303", "[a, b]")],
+        ),
+        (
+            "end with next",
+            "procedure p \"P\" { action a \"A\" {}; end e \"E\" { next a } }\n",
+            &[("IMP0608", "next")],
+        ),
+        (
+            "override",
+            "procedure base \"B\" { action a \"A\" { owner ciso } }\nprocedure p \"P\" { extends base; override a { owner ceo } }\n",
+            &[],
+        ),
+        (
+            "override of a missing step",
+            "procedure base \"B\" { action a \"A\" {} }\nprocedure p \"P\" { extends base; override b { owner ceo } }\n",
+            &[("IMP0602", "b")],
+        ),
+        (
+            "override without extends",
+            "procedure p \"P\" { override a { owner ceo } }\n",
+            &[("IMP0604", "override")],
+        ),
+        (
+            "misspelt base: no override noise",
+            "procedure base \"B\" { action a \"A\" {} }\nprocedure p \"P\" { extends bsae; override a { owner ceo } }\n",
+            &[("IMP0401", "bsae")],
+        ),
+        (
+            "extends cycle",
+            "procedure a \"A\" { extends b }\nprocedure b \"B\" { extends a }\n",
+            &[("IMP0603", "a")],
+        ),
+        (
+            "own step shadows base",
+            "procedure base \"B\" { action a \"A\" {} }\nprocedure p \"P\" { extends base; action a \"A2\" {} }\n",
+            &[("IMP0402", "a")],
+        ),
+        (
+            "own backup",
+            "role r \"R\" { held_by alice; backup [r] }\nreview { owner r }\n",
+            &[("IMP0609", "r")],
+        ),
+        (
+            "duplicate audience",
+            "communications {\n  audience a \"A\" { contacts [ceo] }\n  audience a \"B\" { contacts [ciso] }\n}\n",
+            &[("IMP0402", "a")],
+        ),
+        // syntax inside a policy
+        (
+            "control character in a comment",
+            "# a\u{7}bell\n",
+            &[("IMP0004", "\u{7}")],
+        ),
+        (
+            "missing ] on an earlier line",
+            "policy p2 {\n  covers [reporting, response\n}\n",
+            &[("IMP0102", "[")],
+        ),
+        (
+            "wrong closer on the same line",
+            "role r \"R\" { backup [alice} }\n",
+            &[("IMP0103", "}")],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (i, (name, text, want)) in cases.iter().enumerate() {
+        let got = findings(&format!("rule{i}"), &format!("{BASE}{text}"));
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(c, t)| (c.to_string(), t.to_string()))
+            .collect();
+        if got != want {
+            failures.push(format!("{name}:\n  expected {want:?}\n  found    {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn use_cannot_leave_the_root_even_from_a_bare_file_name() {
+    let dir = write_tree(
+        "use-root",
+        &[
+            (
+                "pol/main.imp",
+                b"use \"../outside.imp\"\npolicy { version \"1\" }\n",
+            ),
+            ("outside.imp", b"policy other { version \"2\" }\n"),
+        ],
+    );
+    for arg in ["main.imp", "./main.imp"] {
+        let o = imp()
+            .current_dir(dir.join("pol"))
+            .args(["check", "--format", "plain", arg])
+            .output()
+            .expect("runs");
+        assert_eq!(
+            stdout(&o),
+            "main.imp:1:5: error[IMP0202]: `../outside.imp` is outside the policy\n1 error, 0 warnings in 1 file\n",
+            "{arg}"
+        );
+    }
+}
+
+#[test]
+fn a_file_is_loaded_once_however_it_is_reached() {
+    let dir = write_tree(
+        "use-once",
+        &[
+            (
+                "main.imp",
+                b"use \"a.imp\"\nuse \"b.imp\"\npolicy { owner r }\n",
+            ),
+            ("a.imp", b"use \"common.imp\"\n"),
+            ("b.imp", b"use \"./common.imp\"\n"),
+            (
+                "common.imp",
+                b"person p \"P\" { email \"p@example.org\" }\nrole r \"R\" { held_by p }\n",
+            ),
+        ],
+    );
+    let o = imp()
+        .current_dir(&dir)
+        .args(["check", "--format", "plain", "main.imp"])
+        .output()
+        .expect("runs");
+    // common.imp is loaded once: a second load would define `p` and `r` twice.
+    assert_eq!(stdout(&o), "no problems found in 4 files\n");
+}
