@@ -123,7 +123,7 @@ fn header_title_and_block() {
 fn when_of(text: &str) -> Condition {
     let (entries, diags, _) = parse(text);
     assert!(diags.is_empty(), "{text}: {diags:?}");
-    entries[0].block.as_ref().expect("block").entries[0]
+    *entries[0].block.as_ref().expect("block").entries[0]
         .when
         .clone()
         .expect("condition")

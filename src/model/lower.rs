@@ -3,7 +3,9 @@
 //! Two passes: the first registers every name (and the levels of scales and impacts), the
 //! second builds typed declarations and resolves every reference against that namespace.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::bag::{Bag, Header, header, no_rest};
 use super::cx::{Cx, ScaleInfo};
@@ -963,34 +965,37 @@ fn escalation(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Escalation {
     Escalation { decl, hops, repeat }
 }
 
-/// A step entry of a procedure's effective step list, with where it comes from.
+/// A step entry of a procedure's effective step list, with where it comes from. Own and
+/// inherited steps borrow the tree; only a step merged with an override is a new entry.
 #[derive(Clone)]
-struct StepEntry {
-    keyword: String,
-    entry: Entry,
+struct StepEntry<'a> {
+    keyword: &'a str,
+    entry: Cow<'a, Entry>,
     origin: Origin,
 }
 
+type Steps<'a> = Rc<Vec<StepEntry<'a>>>;
+
 #[derive(Default)]
-struct StepsMemo {
-    done: HashMap<String, Option<Vec<StepEntry>>>,
+struct StepsMemo<'a> {
+    done: HashMap<String, Option<Steps<'a>>>,
     visiting: Vec<(String, Span)>,
 }
 
 /// The effective step entries of a procedure: its base's (with overrides merged in), then its own.
-fn effective_steps(
+fn effective_steps<'a>(
     cx: &mut Cx,
     name: &str,
-    procedures: &HashMap<String, &Entry>,
-    memo: &mut StepsMemo,
-) -> Option<Vec<StepEntry>> {
+    procedures: &HashMap<String, &'a Entry>,
+    memo: &mut StepsMemo<'a>,
+) -> Option<Steps<'a>> {
     if let Some(done) = memo.done.get(name) {
         return done.clone();
     }
     let entry = *procedures.get(name)?;
     let entries: &[Entry] = entry.block.as_ref().map_or(&[], |b| b.entries.as_slice());
     let extends = entries.iter().find(|e| e.key.text == "extends");
-    let own: Vec<&Entry> = entries
+    let own: Vec<&'a Entry> = entries
         .iter()
         .filter(|e| StepKind::from_keyword(&e.key.text).is_some())
         .collect();
@@ -998,7 +1003,7 @@ fn effective_steps(
         .iter()
         .filter(|e| e.key.text == "override")
         .collect();
-    let mut result: Vec<StepEntry> = Vec::new();
+    let mut result: Vec<StepEntry<'a>> = Vec::new();
     let base_name = extends.and_then(|e| match e.args.first() {
         Some(ast::Arg {
             value: Value::Word(w),
@@ -1059,17 +1064,17 @@ fn effective_steps(
                 );
             }
         }
-        for s in base_steps {
+        for s in base_steps.iter() {
             let sname = step_name(&s.entry);
             match overrides.iter().find(|o| step_name(o) == sname) {
                 Some(o) => result.push(StepEntry {
-                    keyword: s.keyword.clone(),
-                    entry: merge(&s.entry, o),
+                    keyword: s.keyword,
+                    entry: Cow::Owned(merge(&s.entry, o)),
                     origin: Origin::Overridden,
                 }),
                 None => result.push(StepEntry {
                     origin: Origin::Inherited,
-                    ..s
+                    ..s.clone()
                 }),
             }
         }
@@ -1088,12 +1093,13 @@ fn effective_steps(
     }
     for e in own {
         result.push(StepEntry {
-            keyword: e.key.text.clone(),
-            entry: e.clone(),
+            keyword: &e.key.text,
+            entry: Cow::Borrowed(e),
             origin: Origin::Own,
         });
     }
-    memo.done.insert(name.to_string(), Some(result.clone()));
+    let result = Rc::new(result);
+    memo.done.insert(name.to_string(), Some(Rc::clone(&result)));
     Some(result)
 }
 
@@ -1122,12 +1128,12 @@ fn merge(base: &Entry, over: &Entry) -> Entry {
     merged
 }
 
-fn procedure(
+fn procedure<'a>(
     cx: &mut Cx,
     decl: Decl,
     bag: &Bag<'_>,
-    procedures: &HashMap<String, &Entry>,
-    memo: &mut StepsMemo,
+    procedures: &HashMap<String, &'a Entry>,
+    memo: &mut StepsMemo<'a>,
 ) -> Procedure {
     let spec = spec_of("procedure");
     let mut g = Get::new(cx, spec, bag);
@@ -1151,7 +1157,7 @@ fn procedure(
     let mut names: Vec<String> = Vec::new();
     let mut spans: HashMap<String, Span> = HashMap::new();
     let mut unique: Vec<&StepEntry> = Vec::new();
-    for s in &step_entries {
+    for s in step_entries.iter() {
         let Some(n) = step_name(&s.entry) else {
             unique.push(s);
             continue;
@@ -1196,19 +1202,13 @@ fn procedure(
     let mut steps = Vec::new();
     for s in unique {
         // Inherited steps were checked where they were written.
-        let quiet = s.origin == Origin::Inherited;
-        let mut local = Cx::default();
-        let step_cx: &mut Cx = if quiet {
-            local.names = cx.names.clone();
-            local.order = cx.order.clone();
-            local.scales = cx.scales.clone();
-            local.impact_levels = cx.impact_levels.clone();
-            &mut local
-        } else {
-            &mut *cx
-        };
-        if let Some(st) = step(step_cx, &s.keyword, &s.entry, s.origin, &names, &decl.name) {
+        // An inherited step was checked where it was written: its findings are not repeated.
+        let reported = cx.diags.len();
+        if let Some(st) = step(cx, s.keyword, &s.entry, s.origin, &names, &decl.name) {
             steps.push(st);
+        }
+        if s.origin == Origin::Inherited {
+            cx.diags.truncate(reported);
         }
     }
     Procedure {

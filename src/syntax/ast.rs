@@ -34,7 +34,7 @@ pub struct Ident {
 pub struct Entry {
     pub key: Ident,
     pub args: Vec<Arg>,
-    pub when: Option<Condition>,
+    pub when: Option<Box<Condition>>,
     pub block: Option<Block>,
     /// Text of the `##` comment lines directly above, joined by newlines.
     pub doc: Option<String>,

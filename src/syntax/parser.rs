@@ -71,13 +71,22 @@ pub fn parse_item(
     offset: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Entry> {
-    // pest's call limit guards against runaway backtracking. It is process-wide, so it is set
-    // for each item, scaled to the item's size: a legitimate item needs far fewer calls.
-    let limit = text.len().saturating_mul(400).max(100_000);
-    pest::set_call_limit(std::num::NonZeroUsize::new(limit));
-    pest::set_error_detail(true);
-    let result = ImpParser::parse(Rule::item, text);
-    pest::set_call_limit(None);
+    // pest's call limit is not used: it is process-wide (parses on other threads would share
+    // it) and this grammar cannot backtrack without bound, since every alternative consumes a
+    // bounded lookahead; the scanner has already bounded the nesting (see ARCHITECTURE.md).
+    let mut result = ImpParser::parse(Rule::item, text);
+    if result.is_err() {
+        // Parse again, recording what was expected, for the message. The switch is
+        // process-wide too: the lock keeps two such re-parses from turning it off under each
+        // other; parses that see it on merely record more.
+        static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _guard = DETAIL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        pest::set_error_detail(true);
+        result = ImpParser::parse(Rule::item, text);
+        pest::set_error_detail(false);
+    }
     match result {
         Ok(mut pairs) => {
             let item = pairs.next()?;
@@ -250,7 +259,7 @@ impl Cx {
                     if key.is_none() {
                         key = Some(self.ident(&kw));
                     }
-                    when = Some(self.condition(inner.next()?, diags)?);
+                    when = Some(Box::new(self.condition(inner.next()?, diags)?));
                 }
                 Rule::block => block = Some(self.block(p, diags)),
                 _ => args.push(self.arg(p, diags)?),
