@@ -87,7 +87,29 @@ pub fn sort(diags: &mut Vec<Diagnostic>, sources: &crate::source::SourceMap) {
     diags.dedup();
 }
 
-/// Adds "did you mean" help from the closest candidate, if one is close enough.
+/// Items in backticks, joined: `` `a`, `b`, `c` ``.
+pub fn backticked<S: AsRef<str>>(items: impl IntoIterator<Item = S>, sep: &str) -> String {
+    items
+        .into_iter()
+        .map(|s| format!("`{}`", s.as_ref()))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// Help for a word that is none of `candidates`: "did you mean `x`?" when one is close, or
+/// else `otherwise` followed by the candidates.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+    otherwise: &str,
+) -> String {
+    match suggest(word, candidates.clone()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("{otherwise} {}", backticked(candidates, ", ")),
+    }
+}
+
+/// The closest candidate to `word`, if one is close enough for "did you mean".
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {

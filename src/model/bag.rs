@@ -3,7 +3,7 @@
 
 use super::cx::Cx;
 use super::schema::{self, DeclSpec, Prop};
-use crate::diagnostics::{Code, Diagnostic, suggest};
+use crate::diagnostics::{Code, Diagnostic, backticked, suggest};
 use crate::syntax::ast::{Arg, Entry, Ident, Value};
 
 /// A declaration's header: `KEYWORD [name] ["title"] rest..`.
@@ -208,26 +208,13 @@ fn unknown(cx: &mut Cx, spec: &DeclSpec, e: &Entry) {
         format!("`{key}` is a declaration of its own: move it to the top level of the file")
     } else if let Some(s) = suggest(key, candidates) {
         format!("did you mean `{s}`?")
-    } else if let Some(d) = schema::DECLS.iter().find(|d| d.keyword == key) {
-        let parents: Vec<&str> = schema::DECLS
-            .iter()
-            .filter(|p| d.parents.contains(&p.kind))
-            .map(|p| p.keyword)
-            .collect();
-        format!(
-            "`{key}` goes inside {}",
-            parents
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        )
+    } else if let Some(home) = schema::home_of(key) {
+        home
     } else {
-        let keys: Vec<String> = spec.props.iter().map(|p| format!("`{}`", p.key)).collect();
         format!(
             "the properties of `{}` are {}",
             spec.keyword,
-            keys.join(", ")
+            backticked(spec.props.iter().map(|p| p.key), ", ")
         )
     };
     cx.report(

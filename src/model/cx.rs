@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::schema::{Kind, kinds_phrase};
 use super::types::{LevelRef, Ref};
-use crate::diagnostics::{Code, Diagnostic, suggest};
+use crate::diagnostics::{Code, Diagnostic, backticked, did_you_mean, suggest};
 use crate::source::Span;
 
 /// A top-level name (or a nested category).
@@ -125,7 +125,7 @@ impl Cx {
             .iter()
             .filter(|n| kinds.contains(&self.names[n.as_str()].kind))
             .take(6)
-            .map(|n| format!("`{n}`"))
+            .cloned()
             .collect();
         let exists = self.names.contains_key(name);
         match (listed.is_empty(), exists) {
@@ -134,7 +134,11 @@ impl Cx {
                 "{} is expected here, and none is declared yet",
                 kinds_phrase(kinds)
             ),
-            (false, _) => format!("it may name {}: {}", kinds_phrase(kinds), listed.join(", ")),
+            (false, _) => format!(
+                "it may name {}: {}",
+                kinds_phrase(kinds),
+                backticked(&listed, ", ")
+            ),
         }
     }
 
@@ -229,17 +233,11 @@ impl Cx {
                 span,
             }),
             None => {
-                let help = match suggest(&level, info.levels.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!(
-                        "the levels of `{scale}` are {}",
-                        info.levels
-                            .iter()
-                            .map(|l| format!("`{l}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                };
+                let help = did_you_mean(
+                    &level,
+                    info.levels.iter().map(String::as_str),
+                    &format!("the levels of `{scale}` are"),
+                );
                 self.report(
                     Diagnostic::new(
                         Code::UnknownName,

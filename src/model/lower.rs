@@ -12,7 +12,7 @@ use super::cx::{Cx, ScaleInfo};
 use super::schema::{self, DeclSpec, Kind, Shape};
 use super::types::*;
 use super::values as v;
-use crate::diagnostics::{Code, Diagnostic, suggest};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean, suggest};
 use crate::source::Span;
 use crate::syntax::ast::{self, Entry, Ident, Value};
 
@@ -182,20 +182,10 @@ pub fn lower(asts: &[&ast::File], files: Vec<String>, unparsed: &[String]) -> Lo
 
 fn unknown_decl(cx: &mut Cx, e: &Entry) {
     let key = e.key.text.as_str();
-    let help = if let Some(s) = suggest(key, schema::keywords(None)) {
-        format!("did you mean `{s}`?")
-    } else if let Some(d) = schema::DECLS.iter().find(|d| d.keyword == key) {
-        let parents: Vec<String> = schema::DECLS
-            .iter()
-            .filter(|p| {
-                d.parents.contains(&p.kind) && (d.keyword != "option" || p.keyword == "decision")
-            })
-            .map(|p| format!("`{}`", p.keyword))
-            .collect();
-        format!("`{key}` goes inside {}", parents.join(" or "))
-    } else {
-        let all: Vec<String> = schema::keywords(None).map(|k| format!("`{k}`")).collect();
-        format!("the declarations are {}", all.join(", "))
+    let help = match (suggest(key, schema::keywords(None)), schema::home_of(key)) {
+        (Some(s), _) => format!("did you mean `{s}`?"),
+        (None, Some(home)) => home,
+        (None, None) => did_you_mean(key, schema::keywords(None), "the declarations are"),
     };
     cx.report(
         Diagnostic::new(
@@ -1042,17 +1032,11 @@ fn effective_steps<'a>(
         for o in &overrides {
             let Some(oname) = step_name(o) else { continue };
             if !base_names.contains(&oname) {
-                let help = match suggest(&oname, base_names.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!(
-                        "the steps of `{base}` are {}",
-                        base_names
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                };
+                let help = did_you_mean(
+                    &oname,
+                    base_names.iter().map(String::as_str),
+                    &format!("the steps of `{base}` are"),
+                );
                 cx.report(
                     Diagnostic::new(
                         Code::OverrideUnknownStep,

@@ -1120,8 +1120,24 @@ pub fn decl(keyword: &str, parent: Option<Kind>) -> Option<&'static DeclSpec> {
     })
 }
 
+/// "`level` goes inside `scale`", for a key word of a nested declaration.
+pub fn home_of(keyword: &str) -> Option<String> {
+    let d = DECLS
+        .iter()
+        .find(|d| d.keyword == keyword && !d.top_level())?;
+    let parents = DECLS
+        .iter()
+        .filter(|p| d.parents.contains(&p.kind))
+        .filter(|p| keyword != "option" || p.keyword == "decision")
+        .map(|p| p.keyword);
+    Some(format!(
+        "`{keyword}` goes inside {}",
+        crate::diagnostics::backticked(parents, " or ")
+    ))
+}
+
 /// Key words allowed where `parent` stands.
-pub fn keywords(parent: Option<Kind>) -> impl Iterator<Item = &'static str> {
+pub fn keywords(parent: Option<Kind>) -> impl Iterator<Item = &'static str> + Clone {
     DECLS
         .iter()
         .filter(move |d| match parent {

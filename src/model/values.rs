@@ -4,7 +4,7 @@
 use super::cx::Cx;
 use super::schema::{GROUPS, Kind, Shape};
 use super::types::*;
-use crate::diagnostics::{Code, Diagnostic, suggest};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean, suggest};
 use crate::source::Span;
 use crate::syntax::ast::{self, Arg, Entry, Value};
 
@@ -482,12 +482,9 @@ pub fn window(cx: &mut Cx, e: &Entry) -> Option<Window> {
             Some((*start, *end, args[0].span)),
             1,
         ),
-        Some(Value::Word(w)) if weekday(w).is_some() => {
-            let day = weekday(w);
-            match day {
-                Some(d) => ((d, d), None, 1),
-                None => return None,
-            }
+        Some(Value::Word(w)) if Weekday::from_name(w).is_some() => {
+            let day = Weekday::from_name(w).unwrap_or(Weekday::Mon);
+            ((day, day), None, 1)
         }
         _ => {
             bad_value(cx, e, Shape::Window, None);
@@ -531,19 +528,6 @@ pub fn window(cx: &mut Cx, e: &Entry) -> Option<Window> {
     })
 }
 
-fn weekday(w: &str) -> Option<Weekday> {
-    Some(match w {
-        "mon" => Weekday::Mon,
-        "tue" => Weekday::Tue,
-        "wed" => Weekday::Wed,
-        "thu" => Weekday::Thu,
-        "fri" => Weekday::Fri,
-        "sat" => Weekday::Sat,
-        "sun" => Weekday::Sun,
-        _ => return None,
-    })
-}
-
 fn minutes(cx: &mut Cx, (h, m): (u32, u32), span: Span, end: bool) -> Option<u16> {
     let ok = (h < 24 && m < 60) || (end && h == 24 && m == 0);
     if !ok {
@@ -569,17 +553,7 @@ pub fn word_of(cx: &mut Cx, e: &Entry, a: &Arg, vocab: &[&str], shape: Shape) ->
     match word(a) {
         Some(w) if vocab.contains(&w) => Some(w.to_string()),
         Some(w) => {
-            let help = match suggest(w, vocab.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
-                    "one of: {}",
-                    vocab
-                        .iter()
-                        .map(|v| format!("`{v}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
+            let help = did_you_mean(w, vocab.iter().copied(), "one of:");
             cx.report(
                 Diagnostic::new(
                     Code::BadValue,

@@ -96,6 +96,20 @@ impl Weekday {
     pub fn index(self) -> u8 {
         self as u8
     }
+
+    /// `mon` .. `sun`.
+    pub fn from_name(name: &str) -> Option<Weekday> {
+        Some(match name {
+            "mon" => Weekday::Mon,
+            "tue" => Weekday::Tue,
+            "wed" => Weekday::Wed,
+            "thu" => Weekday::Thu,
+            "fri" => Weekday::Fri,
+            "sat" => Weekday::Sat,
+            "sun" => Weekday::Sun,
+            _ => return None,
+        })
+    }
 }
 
 /// A literal as written. Numbers are kept as digits and dates as parts: the model layer

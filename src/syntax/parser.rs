@@ -354,7 +354,9 @@ impl Cx {
                 }
             }
             Rule::day_range => {
-                let mut days = pair.into_inner().map(|p| weekday(p.as_str()));
+                let mut days = pair
+                    .into_inner()
+                    .filter_map(|p| Weekday::from_name(p.as_str()));
                 let from = days.next()?;
                 let to = days.next().unwrap_or(from);
                 Value::Days { from, to }
@@ -527,18 +529,6 @@ fn digits(s: &str) -> u32 {
 
 fn hm(s: &str) -> (u32, u32) {
     (digits(&s[0..2]), digits(&s[3..5]))
-}
-
-fn weekday(s: &str) -> Weekday {
-    match s {
-        "mon" => Weekday::Mon,
-        "tue" => Weekday::Tue,
-        "wed" => Weekday::Wed,
-        "thu" => Weekday::Thu,
-        "fri" => Weekday::Fri,
-        "sat" => Weekday::Sat,
-        _ => Weekday::Sun,
-    }
 }
 
 /// Strips the common indentation of a text block, and its first and last line when blank.
