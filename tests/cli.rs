@@ -86,11 +86,7 @@ fn empty_directory_is_an_argument_error() {
 #[test]
 fn no_path_means_the_current_directory() {
     let dir = write_tree("cli-dot", &[("a.imp", ONE_ERROR.as_bytes())]);
-    let o = imp()
-        .current_dir(&dir)
-        .args(["check", "--format", "plain"])
-        .output()
-        .expect("runs");
+    let o = run_in(&dir, &["check", "--format", "plain"]);
     assert_eq!(code(&o), 1);
     assert!(
         stdout(&o).starts_with("a.imp:3:11: error[IMP0401]"),
@@ -109,11 +105,7 @@ fn directory_is_every_imp_file_below_it_in_sorted_order() {
             ("notes.txt", b"not a policy\n"),
         ],
     );
-    let o = imp()
-        .current_dir(&dir)
-        .args(["check", "--format", "plain", "."])
-        .output()
-        .expect("runs");
+    let o = run_in(&dir, &["check", "--format", "plain", "."]);
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("a/z.imp:1:"), "{out}");

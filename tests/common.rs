@@ -17,6 +17,15 @@ pub fn imp() -> Command {
     c
 }
 
+/// Runs `imp ARGS` in `dir` and returns its output.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    imp()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the imp binary runs")
+}
+
 /// Runs `imp ARGS` and returns its output.
 pub fn run(args: &[&str]) -> Output {
     imp().args(args).output().expect("the imp binary runs")

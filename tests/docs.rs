@@ -206,11 +206,7 @@ fn host(keyword: &str, key: &str, line: &str) -> String {
 /// Checks a policy text and returns its codes and the text.
 fn check_text(name: &str, text: &str) -> Vec<(String, String)> {
     let dir = write_tree(name, &[("p.imp", text.as_bytes())]);
-    let o = imp()
-        .current_dir(&dir)
-        .args(["check", "--format", "json", "p.imp"])
-        .output()
-        .expect("runs");
+    let o = run_in(&dir, &["check", "--format", "json", "p.imp"]);
     let v = json(&o);
     v["diagnostics"]
         .as_array()
@@ -362,11 +358,7 @@ fn diagnostics_md_examples_print_what_the_docs_say() {
                 &format!("diag-{}-{i}", c.as_str()),
                 &[("example.imp", src.as_bytes())],
             );
-            let o = imp()
-                .current_dir(&dir)
-                .args(["check", "--format", "plain", "./example.imp"])
-                .output()
-                .expect("runs");
+            let o = run_in(&dir, &["check", "--format", "plain", "./example.imp"]);
             let want = if i == 0 {
                 texts.first().map(|(_, t)| t.clone()).unwrap_or_default()
             } else {

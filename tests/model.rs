@@ -333,11 +333,7 @@ fn use_cannot_leave_the_root_even_from_a_bare_file_name() {
         ],
     );
     for arg in ["main.imp", "./main.imp"] {
-        let o = imp()
-            .current_dir(dir.join("pol"))
-            .args(["check", "--format", "plain", arg])
-            .output()
-            .expect("runs");
+        let o = run_in(&dir.join("pol"), &["check", "--format", "plain", arg]);
         assert_eq!(
             stdout(&o),
             "main.imp:1:5: error[IMP0202]: `../outside.imp` is outside the policy\n1 error, 0 warnings in 1 file\n",
@@ -363,11 +359,7 @@ fn a_file_is_loaded_once_however_it_is_reached() {
             ),
         ],
     );
-    let o = imp()
-        .current_dir(&dir)
-        .args(["check", "--format", "plain", "main.imp"])
-        .output()
-        .expect("runs");
+    let o = run_in(&dir, &["check", "--format", "plain", "main.imp"]);
     // common.imp is loaded once: a second load would define `p` and `r` twice.
     assert_eq!(stdout(&o), "no problems found in 4 files\n");
 }
