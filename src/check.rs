@@ -34,7 +34,12 @@ pub fn check(path: &str) -> Result<Checked, ArgError> {
         .iter()
         .map(|f| f.path.clone())
         .collect();
-    let lowered = model::lower(&asts, files, &loaded.unparsed_names);
+    let gaps = model::Gaps {
+        unparsed: loaded.unparsed_names,
+        mentioned: loaded.unparsed_words,
+        missing_file: loaded.missing_file,
+    };
+    let lowered = model::lower(&asts, files, &gaps);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(lowered.diagnostics);
     diagnostics::sort(&mut diagnostics, &loaded.sources);

@@ -20,6 +20,10 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Names that parts which failed to parse or load seem to declare.
     pub unparsed_names: Vec<String>,
+    /// Every word of the parts which failed to parse or load.
+    pub unparsed_words: Vec<String>,
+    /// A `use`d file could not be loaded (missing, unreadable, or outside the root).
+    pub missing_file: bool,
 }
 
 /// A PATH argument that cannot be used at all (exit code 2).
@@ -38,10 +42,18 @@ struct Loader {
     seen: HashMap<PathBuf, Option<FileId>>,
     /// The chain of files being loaded, for cycle detection: (path, `use` span in it).
     stack: Vec<(PathBuf, Option<Span>)>,
+    /// A file named by the PATH (not reached through `use`) that could not be read.
+    arg_error: Option<ArgError>,
 }
 
 /// Loads the policy a PATH names: a file, or every `*.imp` below a directory.
 pub fn load(arg: &str) -> Result<Loaded, ArgError> {
+    if arg.is_empty() {
+        return Err(ArgError::Unreadable {
+            path: String::new(),
+            reason: "the path is empty".into(),
+        });
+    }
     let path = Path::new(arg);
     let meta = std::fs::metadata(path).map_err(|e| ArgError::Unreadable {
         path: display(path),
@@ -49,10 +61,7 @@ pub fn load(arg: &str) -> Result<Loaded, ArgError> {
     })?;
     let (root, files) = if meta.is_dir() {
         let mut files = Vec::new();
-        collect(path, &mut files).map_err(|e| ArgError::Unreadable {
-            path: display(path),
-            reason: io_reason(&e),
-        })?;
+        collect(path, &mut files)?;
         files.sort();
         if files.is_empty() {
             return Err(ArgError::NoFiles {
@@ -64,11 +73,6 @@ pub fn load(arg: &str) -> Result<Loaded, ArgError> {
         let parent = path
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        // The file itself must be readable, or it is an argument error.
-        std::fs::File::open(path).map_err(|e| ArgError::Unreadable {
-            path: display(path),
-            reason: io_reason(&e),
-        })?;
         (parent, vec![path.to_path_buf()])
     };
     let mut loader = Loader {
@@ -76,22 +80,37 @@ pub fn load(arg: &str) -> Result<Loaded, ArgError> {
         loaded: Loaded::default(),
         seen: HashMap::new(),
         stack: Vec::new(),
+        arg_error: None,
     };
     for f in files {
         loader.file(&f, None);
+        // A file the user named (or that a directory holds) must be readable: else exit 2.
+        if let Some(e) = loader.arg_error.take() {
+            return Err(e);
+        }
     }
     Ok(loader.loaded)
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+/// Every `*.imp` below `dir`, recursively. Directories reached through symbolic links are not
+/// followed (no loops); a file link is a file. A folder that cannot be listed is an error that
+/// names it.
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ArgError> {
+    let unreadable = |e: std::io::Error| ArgError::Unreadable {
+        path: display(dir),
+        reason: io_reason(&e),
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(unreadable)?
+        .collect::<Result<_, _>>()
+        .map_err(unreadable)?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let p = e.path();
-        let ty = e.file_type()?;
+        let ty = e.file_type().map_err(unreadable)?;
         if ty.is_dir() {
             collect(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "imp") {
+        } else if p.extension().is_some_and(|x| x == "imp") && !p.is_dir() {
             out.push(p);
         }
     }
@@ -144,16 +163,25 @@ impl Loader {
         let bytes = match read(path) {
             Ok(b) => b,
             Err(reason) => {
-                if let Some(span) = via {
-                    self.loaded.diagnostics.push(
-                        Diagnostic::new(
-                            Code::UseNotFound,
-                            span,
-                            format!("cannot read `{}`", display(path)),
-                        )
-                        .label(reason)
-                        .help("check the path: it is relative to the file that uses it"),
-                    );
+                match via {
+                    Some(span) => {
+                        self.loaded.missing_file = true;
+                        self.loaded.diagnostics.push(
+                            Diagnostic::new(
+                                Code::UseNotFound,
+                                span,
+                                format!("cannot read `{}`", display(path)),
+                            )
+                            .label(reason)
+                            .help("check the path: it is relative to the file that uses it"),
+                        );
+                    }
+                    None => {
+                        self.arg_error = Some(ArgError::Unreadable {
+                            path: display(path),
+                            reason,
+                        })
+                    }
                 }
                 self.seen.insert(key, None);
                 return None;
@@ -162,12 +190,13 @@ impl Loader {
         let name = display(path);
         let id = match bytes {
             Read::TooLarge(size) => {
+                let size = size.map_or_else(String::new, |s| format!("{s} bytes, "));
                 let id = self.loaded.sources.add(name, String::new());
                 self.loaded.diagnostics.push(
                     Diagnostic::new(
                         Code::FileTooLarge,
                         Span::new(id, 0, 0),
-                        format!("file is too large ({size} bytes, over the limit of 64 MiB)"),
+                        format!("file is too large ({size}over the limit of 64 MiB)"),
                     )
                     .label("not read")
                     .help("a policy file may be up to 64 MiB: split it into several files"),
@@ -183,6 +212,7 @@ impl Loader {
                     self.loaded
                         .unparsed_names
                         .extend(syntax::declared_words(&text));
+                    self.loaded.unparsed_words.extend(syntax::words(&text));
                     let id = self.loaded.sources.add(name, text);
                     self.loaded.diagnostics.push(
                         Diagnostic::new(
@@ -202,6 +232,7 @@ impl Loader {
         let parsed = syntax::parse_file(self.loaded.sources.get(id));
         self.loaded.diagnostics.extend(parsed.diagnostics);
         self.loaded.unparsed_names.extend(parsed.unparsed_names);
+        self.loaded.unparsed_words.extend(parsed.unparsed_words);
         let uses: Vec<(String, Span)> = parsed
             .file
             .entries
@@ -217,6 +248,7 @@ impl Loader {
         for (target, span) in uses {
             let joined = normalize(&dir.join(&target));
             if !self.inside_root(&joined) {
+                self.loaded.missing_file = true;
                 self.loaded.diagnostics.push(
                     Diagnostic::new(
                         Code::UseOutsideRoot,
@@ -248,7 +280,7 @@ impl Loader {
                 ],
                 None,
                 None,
-            ) => Some((s.clone(), *span)),
+            ) if !s.trim().is_empty() => Some((s.clone(), *span)),
             _ => {
                 self.loaded.diagnostics.push(
                     Diagnostic::new(
@@ -315,18 +347,28 @@ impl Loader {
 
 enum Read {
     Bytes(Vec<u8>),
-    TooLarge(u64),
+    /// Too large: its size, where the file system knows it.
+    TooLarge(Option<u64>),
 }
 
+/// Reads a file, at most [`MAX_FILE_SIZE`] bytes of it: a larger one (or an endless one, such
+/// as a device or a pipe) is refused without reading further.
 fn read(path: &Path) -> Result<Read, String> {
+    use std::io::Read as _;
     let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
     if meta.is_dir() {
         return Err("is a directory".into());
     }
     if meta.len() > MAX_FILE_SIZE {
-        return Ok(Read::TooLarge(meta.len()));
+        return Ok(Read::TooLarge(Some(meta.len())));
     }
-    std::fs::read(path)
-        .map(Read::Bytes)
-        .map_err(|e| io_reason(&e))
+    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Ok(Read::TooLarge(None));
+    }
+    Ok(Read::Bytes(bytes))
 }

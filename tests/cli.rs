@@ -150,12 +150,41 @@ fn human_format_has_no_colour_when_piped_or_with_no_color() {
         out.contains("IMP0401") && out.contains("did you mean `alice`?"),
         "{out}"
     );
+    // `--color always` forces colour (even with NO_COLOR: the flag is explicit), `never`
+    // forbids it.
     let o = imp()
         .env("NO_COLOR", "1")
-        .args(["check", path_str(&p)])
+        .args(["check", "--color", "always", path_str(&p)])
         .output()
         .expect("runs");
+    assert!(stdout(&o).contains('\u{1b}'), "--color always gives colour");
+    let o = run(&["check", "--color", "never", path_str(&p)]);
     assert!(!stdout(&o).contains('\u{1b}'));
+}
+
+/// On a terminal (a pseudo-terminal from `script`, from Debian's essential bsdutils), the
+/// human format is coloured unless NO_COLOR is set.
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    let dir = write_tree("cli-tty", &[("p.imp", ONE_ERROR.as_bytes())]);
+    let cmd = format!("{} check p.imp", env!("CARGO_BIN_EXE_imp"));
+    let tty = |no_color: bool| {
+        let mut c = std::process::Command::new("script");
+        c.current_dir(&dir).args(["-qec", &cmd, "/dev/null"]);
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        let o = c.output().expect("script runs");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let coloured = tty(false);
+    assert!(coloured.contains("IMP0401"), "{coloured}");
+    assert!(coloured.contains('\u{1b}'), "colour on a terminal");
+    let plain = tty(true);
+    assert!(plain.contains("IMP0401"), "{plain}");
+    assert!(!plain.contains('\u{1b}'), "no colour with NO_COLOR");
 }
 
 #[test]

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use crate::common::*;
 use imp::diagnostics::Code;
 
-/// (display path, line, code) triples.
-type Findings = BTreeSet<(String, usize, String)>;
+/// (display path, line, code) triples, sorted; a finding reported twice appears twice.
+type Findings = Vec<(String, usize, String)>;
 
 fn cases() -> Vec<PathBuf> {
     let dir = root().join("examples/broken");
@@ -60,18 +60,19 @@ fn expected(case: &Path) -> Findings {
         for (i, line) in text.lines().enumerate() {
             if let Some((_, codes)) = line.split_once("# expect:") {
                 for c in codes.split(',') {
-                    out.insert((rel(&f), i + 1, c.trim().to_string()));
+                    out.push((rel(&f), i + 1, c.trim().to_string()));
                 }
             }
         }
     }
+    out.sort();
     out
 }
 
 fn reported(case: &Path) -> (Findings, i32) {
     let o = run(&["check", "--format", "json", &rel(case)]);
     let v = json(&o);
-    let found = v["diagnostics"]
+    let mut found: Findings = v["diagnostics"]
         .as_array()
         .expect("diagnostics")
         .iter()
@@ -83,6 +84,7 @@ fn reported(case: &Path) -> (Findings, i32) {
             )
         })
         .collect();
+    found.sort();
     (found, code(&o))
 }
 

@@ -112,6 +112,83 @@ fn deeply_nested_blocks_and_lists() {
     assert_eq!(codes, ["IMP0106"]);
 }
 
+/// (line, column) of each finding, from the JSON report.
+fn positions(v: &serde_json::Value) -> Vec<(u64, u64)> {
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().expect("line"),
+                d["column"].as_u64().expect("column"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn line_endings_and_byte_order_mark() {
+    let body = "person a \"A\" {\n  email \"not-an-address\"\n}\npolicy { owner a; version 3 }\n";
+    for (name, text) in [
+        ("lf", body.to_string()),
+        ("crlf", body.replace('\n', "\r\n")),
+        ("cr", body.replace('\n', "\r")),
+        ("bom", format!("\u{feff}{body}")),
+    ] {
+        let (_, codes, v) = check_bytes(&format!("eol-{name}"), text.as_bytes());
+        assert_eq!(codes, ["IMP0508", "IMP0303"], "{name}");
+        assert_eq!(positions(&v), [(2, 9), (4, 27)], "{name}");
+    }
+}
+
+#[test]
+fn columns_count_characters_in_every_format() {
+    let text = "person sam \"S\u{e4}m\u{e9} \u{65e5}\u{672c}\" {\temial \"sam@example.org\" }\npolicy { owner sam }\n";
+    let dir = write_tree("columns", &[("p.imp", text.as_bytes())]);
+    let plain = stdout(&run_in(&dir, &["check", "--format", "plain", "p.imp"]));
+    assert!(plain.starts_with("p.imp:1:24: error[IMP0302]"), "{plain}");
+    let human = stdout(&run_in(&dir, &["check", "p.imp"]));
+    assert!(human.contains("[p.imp:1:24]"), "{human}");
+}
+
+#[test]
+fn a_message_cannot_forge_a_line_of_plain_output() {
+    let text = "calendar c \"C\" { timezone \"Europe/\\nfake.imp:1:1: error[IMP0000]: forged\" }\nschedule s \"S\" { calendar c }\nrole r \"R\" { held_by s }\npolicy { owner r }\n";
+    let dir = write_tree("forge", &[("p.imp", text.as_bytes())]);
+    let out = stdout(&run_in(&dir, &["check", "--format", "plain", "p.imp"]));
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("Europe/\\nfake.imp"), "{out}");
+}
+
+#[test]
+fn endless_and_unreadable_inputs() {
+    // A device reads forever: the size limit stops it.
+    let o = run(&["check", "--format", "plain", "/dev/zero"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("error[IMP0002]: file is too large (over the limit of 64 MiB)"),
+        "{}",
+        stdout(&o)
+    );
+    // A dangling link among a directory's files cannot be read: exit 2, naming it.
+    let dir = write_tree("dangling", &[("a.imp", b"policy { version \"1\" }\n")]);
+    std::os::unix::fs::symlink(dir.join("nowhere.imp"), dir.join("b.imp")).expect("symlink");
+    let o = run_in(&dir, &["check", "."]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("cannot read `b.imp`"), "{}", stderr(&o));
+    // A directory named like a policy file is not one.
+    let dir = write_tree(
+        "dir-named-imp",
+        &[
+            ("a.imp", b"policy { version \"1\" }\n"),
+            ("d.imp/x.txt", b""),
+        ],
+    );
+    let o = run_in(&dir, &["check", "."]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
+
 #[test]
 fn garbage_never_panics() {
     let samples: &[&[u8]] = &[

@@ -289,7 +289,59 @@ fn rules() {
             "communications {\n  audience a \"A\" { contacts [ceo] }\n  audience a \"B\" { contacts [ciso] }\n}\n",
             &[("IMP0402", "a")],
         ),
+        // duplicates are checked, and the first definition wins
+        (
+            "duplicate procedure: both bodies checked",
+            "procedure p \"P\" { action a \"A\" { owner cisoo } }\nprocedure p \"P2\" { action b \"B\" { owner ceoo } }\n",
+            &[("IMP0401", "cisoo"), ("IMP0402", "p"), ("IMP0401", "ceoo")],
+        ),
+        (
+            "duplicate scale: levels of the first",
+            "scale severity \"S2\" { level other \"O\" {} }\ncategory c \"C\" { minimum sev2 }\n",
+            &[("IMP0402", "severity")],
+        ),
+        (
+            "duplicate step: both bodies checked",
+            "procedure p \"P\" {\n  action a \"A\" { owner cisoo }\n  action a \"A2\" { owner ceoo }\n}\n",
+            &[("IMP0401", "cisoo"), ("IMP0402", "a"), ("IMP0401", "ceoo")],
+        ),
+        (
+            "self-extends: own steps still checked",
+            "procedure p \"P\" { extends p; action a \"A\" { owner cisoo } }\n",
+            &[("IMP0609", "p"), ("IMP0401", "cisoo")],
+        ),
+        (
+            "extends cycle: own steps still checked",
+            "procedure a \"A\" { extends b; action x \"X\" { owner cisoo } }\nprocedure b \"B\" { extends a }\n",
+            &[("IMP0401", "cisoo"), ("IMP0603", "a")],
+        ),
+        (
+            "a base step's finding is reported once, however many override it",
+            "procedure base \"B\" { action a \"A\" { next zzz } }\nprocedure c1 \"C\" { extends base; override a { owner ceo } }\nprocedure c2 \"C\" { extends base; override a { owner cisoo } }\n",
+            &[("IMP0401", "zzz"), ("IMP0401", "cisoo")],
+        ),
+        // follow-on findings are not reported
+        (
+            "a declaration that failed to parse uses its names",
+            "person sam \"S\" { email \"sam@example.org\" }\nrole r \"R\" { held_by = sam }\n",
+            &[("IMP0101", "=")],
+        ),
+        (
+            "a word inside a failed declaration is not a declaration",
+            "role r \"R\" { held_by = alice\n  backup samm\n}\nteam t \"T\" { members [samm] }\nreview { owner t }\n",
+            &[("IMP0101", "="), ("IMP0401", "samm"), ("IMP0403", "t")],
+        ),
         // syntax inside a policy
+        (
+            "missing ) before a } on the same line",
+            "scale s2 \"S\" {\n  level x \"X\" { when (financial >= 3 }\n}\n",
+            &[("IMP0102", "(")],
+        ),
+        (
+            "missing } of an inner block, found by indentation",
+            "procedure p \"P\" {\n  action a \"A\" {\n    owner ciso\n  action b \"B\" { owner ciso }\n}\n",
+            &[("IMP0102", "{")],
+        ),
         (
             "control character in a comment",
             "# a\u{7}bell\n",

@@ -201,53 +201,73 @@ fn conditions_and_precedence() {
 
 #[test]
 fn syntax_errors() {
-    // (input, codes, line of the first error, words the first message must contain)
-    let cases: &[(&str, &[&str], usize, &str)] = &[
-        ("role r { held_by = a }\n", &["IMP0101"], 1, "found `=`"),
+    // (input, codes, line and column of the first error, words its message must contain)
+    type Case<'a> = (&'a str, &'a [&'a str], (usize, usize), &'a str);
+    let cases: &[Case<'_>] = &[
+        (
+            "role r { held_by = a }\n",
+            &["IMP0101"],
+            (1, 18),
+            "found `=`",
+        ),
         (
             "role r {\n  held_by a\n",
             &["IMP0102"],
-            1,
+            (1, 8),
             "`{` is never closed",
         ),
-        ("role r { held_by a }}\n", &["IMP0103"], 1, "unmatched `}`"),
+        (
+            "role r { held_by a }}\n",
+            &["IMP0103"],
+            (1, 21),
+            "unmatched `}`",
+        ),
         (
             "role r { held_by [a) }\n",
             &["IMP0103"],
-            1,
+            (1, 20),
             "does not close",
         ),
-        ("role r \"title\n", &["IMP0104"], 1, "unterminated string"),
+        (
+            "role r \"title\n",
+            &["IMP0104"],
+            (1, 8),
+            "unterminated string",
+        ),
         (
             "role r \"bad \\q\"\n",
             &["IMP0105"],
-            1,
+            (1, 13),
             "invalid escape `\\q`",
         ),
         (
             "role r { when a >= }\n",
             &["IMP0101"],
-            1,
+            (1, 20),
             "expected a level or a number",
         ),
         (
             "role r { held_by a } extra\n",
             &["IMP0101"],
-            1,
+            (1, 22),
             "found `extra`",
         ),
+        (
+            "role r { backup [alice bob] }\n",
+            &["IMP0101"],
+            (1, 24),
+            "found `bob`",
+        ),
+        ("role r { when (a >= 1\n  and b >= 2) }\n", &[], (0, 0), ""),
     ];
-    for (input, want, line, words) in cases {
+    for (input, want, (line, col), words) in cases {
         let (_, diags, _) = parse(input);
         assert_eq!(codes(&diags), *want, "{input:?}");
-        let first = &diags[0];
+        let Some(first) = diags.first() else { continue };
         let mut map = SourceMap::default();
         let id = map.add("t".into(), (*input).into());
-        assert_eq!(
-            map.get(id).line_col(first.primary.span.start).0,
-            *line,
-            "{input:?}"
-        );
+        let at = map.get(id).line_col(first.primary.span.start);
+        assert_eq!(at, (*line, *col), "{input:?}");
         assert!(
             first.message.contains(words),
             "{input:?}: {}",

@@ -6,7 +6,6 @@ use clap::ValueEnum;
 
 use super::Exit;
 use crate::check::{Checked, check};
-use crate::diagnostics::Level;
 use crate::diagnostics::render::{self, HumanStyle, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -17,6 +16,16 @@ pub enum Format {
     Plain,
     /// One JSON document with every finding and a summary
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Colour when standard output is a terminal and `NO_COLOR` is not set
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
 }
 
 #[derive(Debug, clap::Args)]
@@ -30,6 +39,9 @@ pub struct Args {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// When the human format uses colour
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Color,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -49,16 +61,18 @@ pub fn run(args: &Args) -> Exit {
             }
         }
     }
-    let all = checked.iter().flat_map(|c| &c.diagnostics);
-    let errors = all.clone().filter(|d| d.level == Level::Error).count();
-    let total = all.count();
-    let summary = Summary {
-        errors,
-        warnings: total - errors,
-        files: checked.iter().map(|c| c.sources.files().len()).sum(),
+    let summary = Summary::of(
+        checked.iter().flat_map(|c| &c.diagnostics),
+        checked.iter().map(|c| c.sources.files().len()).sum(),
+    );
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
-    let color = std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -74,15 +88,11 @@ pub fn run(args: &Args) -> Exit {
                     HumanStyle { color, width },
                 ));
             }
-            out.push_str(&summary.to_string());
-            out.push('\n');
         }
         Format::Plain => {
             for c in &checked {
                 out.push_str(&render::plain(&c.diagnostics, &c.sources));
             }
-            out.push_str(&summary.to_string());
-            out.push('\n');
         }
         Format::Json => {
             let groups: Vec<_> = checked
@@ -91,6 +101,11 @@ pub fn run(args: &Args) -> Exit {
                 .collect();
             out.push_str(&render::json(&groups, summary));
         }
+    }
+    // The summary line, when something was checked.
+    if args.format != Format::Json && !checked.is_empty() {
+        out.push_str(&summary.to_string());
+        out.push('\n');
     }
     let mut stdout = std::io::stdout().lock();
     if stdout

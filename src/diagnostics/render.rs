@@ -3,11 +3,11 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use serde::Serialize;
 
 use super::{Diagnostic, Level};
-use crate::source::{SourceMap, Span};
+use crate::source::{Excerpts, SourceMap, Span};
 
 /// Counts of a run, for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -18,13 +18,18 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(diags: &[Diagnostic], files: usize) -> Summary {
-        let errors = diags.iter().filter(|d| d.level == Level::Error).count();
-        Summary {
-            errors,
-            warnings: diags.len() - errors,
+    pub fn of<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, files: usize) -> Summary {
+        let mut s = Summary {
             files,
+            ..Summary::default()
+        };
+        for d in diags {
+            match d.level {
+                Level::Error => s.errors += 1,
+                Level::Warning => s.warnings += 1,
+            }
         }
+        s
     }
 }
 
@@ -56,6 +61,19 @@ fn plural(n: usize, word: &str) -> String {
 pub struct HumanStyle {
     pub color: bool,
     pub width: usize,
+}
+
+/// The text with its control characters (line breaks, escapes) written as `\n`, `\u{1b}`.
+fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Renders every finding with source excerpts, as a person reads them.
@@ -92,12 +110,13 @@ pub fn plain(diags: &[Diagnostic], sources: &SourceMap) -> String {
 fn plain_line(d: &Diagnostic, sources: &SourceMap) -> String {
     let file = sources.get(d.primary.span.file);
     let (line, col) = file.line_col(d.primary.span.start);
+    // One finding, one line: control characters from the source are shown escaped.
+    let message = escape_controls(&d.message);
+    let path = escape_controls(&file.path);
     format!(
-        "{}:{line}:{col}: {}[{}]: {}",
-        file.path,
+        "{path}:{line}:{col}: {}[{}]: {message}",
         d.level.as_str(),
         d.code,
-        d.message
     )
 }
 
@@ -185,19 +204,27 @@ pub fn json(groups: &[(&SourceMap, &[Diagnostic])], summary: Summary) -> String 
 
 /// A finding as miette wants it: the labels of one file, with that file's source; labels in
 /// other files become related reports carrying their own source.
-#[derive(Debug)]
-struct Report {
+struct Report<'a> {
     code: &'static str,
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: Excerpts<'a>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
+    related: Vec<Report<'a>>,
 }
 
-impl Report {
-    fn build(d: &Diagnostic, sources: &SourceMap) -> Report {
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Report")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Report<'a> {
+    fn build(d: &Diagnostic, sources: &'a SourceMap) -> Report<'a> {
         let file = d.primary.span.file;
         let mut labels = vec![labeled(&d.primary.message, d.primary.span, true)];
         let mut related = Vec::new();
@@ -211,7 +238,7 @@ impl Report {
                     message: l.message.clone(),
                     severity: miette::Severity::Advice,
                     help: None,
-                    source: NamedSource::new(f.path.clone(), f.text.clone()),
+                    source: Excerpts(f),
                     labels: vec![labeled("", l.span, true)],
                     related: Vec::new(),
                 });
@@ -238,7 +265,7 @@ impl Report {
                 Level::Warning => miette::Severity::Warning,
             },
             help,
-            source: NamedSource::new(f.path.clone(), f.text.clone()),
+            source: Excerpts(f),
             labels,
             related,
         }
@@ -255,15 +282,15 @@ fn labeled(message: &str, span: Span, primary: bool) -> LabeledSpan {
     }
 }
 
-impl fmt::Display for Report {
+impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Report {}
+impl std::error::Error for Report<'_> {}
 
-impl miette::Diagnostic for Report {
+impl miette::Diagnostic for Report<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         (!self.code.is_empty()).then(|| Box::new(self.code) as Box<dyn fmt::Display>)
     }

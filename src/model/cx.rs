@@ -33,6 +33,8 @@ pub struct Cx {
     pub used: HashSet<String>,
     /// Names that declarations which failed to parse seem to declare: never reported unknown.
     pub unparsed: HashSet<String>,
+    /// A `use`d file is missing: unknown names may be declared there, and are not reported.
+    pub missing_file: bool,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -42,7 +44,9 @@ impl Cx {
     }
 
     /// Registers a name; a second definition is reported with both places.
-    pub fn define(&mut self, name: &str, kind: Kind, span: Span) {
+    /// Registers a name; a second definition is reported with both places, and `false`
+    /// returned.
+    pub fn define(&mut self, name: &str, kind: Kind, span: Span) -> bool {
         if let Some(first) = self.names.get(name) {
             let d = Diagnostic::new(
                 Code::DuplicateName,
@@ -56,10 +60,11 @@ impl Cx {
             )
             .help("names are shared by every declaration of a policy: rename one of them");
             self.report(d);
-            return;
+            return false;
         }
         self.names.insert(name.to_string(), Symbol { kind, span });
         self.order.push(name.to_string());
+        true
     }
 
     /// Resolves a name to a declaration of one of `kinds`.
@@ -95,7 +100,7 @@ impl Cx {
                 self.report(d);
                 None
             }
-            None if self.unparsed.contains(name) => None,
+            None if self.missing_file || self.unparsed.contains(name) => None,
             None => {
                 let d = Diagnostic::new(Code::UnknownName, span, format!("unknown name `{name}`"))
                     .label(format!("expected {}", kinds_phrase(kinds)))
@@ -166,7 +171,9 @@ impl Cx {
                             .collect();
                         match with.as_slice() {
                             [one] => (*one).clone(),
-                            [] if self.unparsed.contains(&level) => return None,
+                            [] if self.missing_file || self.unparsed.contains(&level) => {
+                                return None;
+                            }
                             [] => {
                                 let all = self
                                     .scales

@@ -12,7 +12,7 @@ use super::cx::{Cx, ScaleInfo};
 use super::schema::{self, DeclSpec, Kind, Shape};
 use super::types::*;
 use super::values as v;
-use crate::diagnostics::{Code, Diagnostic, did_you_mean, suggest};
+use crate::diagnostics::{Code, Diagnostic, backticked, did_you_mean, suggest};
 use crate::source::Span;
 use crate::syntax::ast::{self, Entry, Ident, Value};
 
@@ -27,12 +27,29 @@ struct Top<'a> {
     spec: &'static DeclSpec,
     entry: &'a Entry,
     name: Option<Ident>,
+    /// Header arguments after the name and title (an error at the top level).
+    rest: &'a [ast::Arg],
+    /// Whether this is the first definition of its name.
+    first: bool,
 }
 
 /// Lowers the files of one policy, in load order. `files` are the display paths.
-pub fn lower(asts: &[&ast::File], files: Vec<String>, unparsed: &[String]) -> Lowered {
+/// What earlier stages could not read, so that lowering does not report its consequences.
+#[derive(Debug, Default, Clone)]
+pub struct Gaps {
+    /// Names that parts which failed to parse seem to declare: never reported unknown.
+    pub unparsed: Vec<String>,
+    /// Every word of those parts: never reported unused.
+    pub mentioned: Vec<String>,
+    /// A `use`d file could not be loaded: no name is reported unknown, since it may be there.
+    pub missing_file: bool,
+}
+
+pub fn lower(asts: &[&ast::File], files: Vec<String>, gaps: &Gaps) -> Lowered {
     let mut cx = Cx {
-        unparsed: unparsed.iter().cloned().collect(),
+        unparsed: gaps.unparsed.iter().cloned().collect(),
+        used: gaps.mentioned.iter().cloned().collect(),
+        missing_file: gaps.missing_file,
         ..Cx::default()
     };
     let mut tops: Vec<Top<'_>> = Vec::new();
@@ -45,7 +62,8 @@ pub fn lower(asts: &[&ast::File], files: Vec<String>, unparsed: &[String]) -> Lo
             }
             let Some(spec) = schema::decl(&e.key.text, None) else {
                 unknown_decl(&mut cx, e);
-                // Its names are unknown only because its key word is: do not report them.
+                // Its name is unknown only because its key word is, and the names it uses
+                // are used: report neither.
                 if let Some(ast::Arg {
                     value: Value::Word(w),
                     ..
@@ -53,6 +71,7 @@ pub fn lower(asts: &[&ast::File], files: Vec<String>, unparsed: &[String]) -> Lo
                 {
                     cx.unparsed.insert(w.clone());
                 }
+                mark_words_used(&mut cx, e);
                 continue;
             };
             if let Some(c) = &e.when {
@@ -67,22 +86,26 @@ pub fn lower(asts: &[&ast::File], files: Vec<String>, unparsed: &[String]) -> Lo
                 );
             }
             let h = header(&mut cx, spec, e);
-            if let Some(n) = &h.name_ident {
-                cx.define(&n.text, spec.kind, n.span);
-            }
+            let first = match &h.name_ident {
+                Some(n) => cx.define(&n.text, spec.kind, n.span),
+                None => true,
+            };
             if spec.kind == Kind::Category {
                 define_subcategories(&mut cx, e);
             }
-            if let (Kind::Scale, Some(n)) = (spec.kind, &h.name_ident) {
+            // Levels of a name belong to its first definition, as the name does.
+            if let (Kind::Scale, Some(n), true) = (spec.kind, &h.name_ident, first) {
                 cx.scales.insert(n.text.clone(), scale_info(e));
             }
-            if let (Kind::Impact, Some(n)) = (spec.kind, &h.name_ident) {
+            if let (Kind::Impact, Some(n), true) = (spec.kind, &h.name_ident, first) {
                 cx.impact_levels.insert(n.text.clone(), impact_levels(e));
             }
             tops.push(Top {
                 spec,
                 entry: e,
                 name: h.name_ident,
+                rest: h.rest,
+                first,
             });
         }
     }
@@ -94,17 +117,14 @@ pub fn lower(asts: &[&ast::File], files: Vec<String>, unparsed: &[String]) -> Lo
     };
     let procedures: HashMap<String, &Entry> = tops
         .iter()
-        .filter(|t| t.spec.kind == Kind::Procedure)
+        .filter(|t| t.spec.kind == Kind::Procedure && t.first)
         .filter_map(|t| Some((t.name.as_ref()?.text.clone(), t.entry)))
         .collect();
     let mut steps_memo = StepsMemo::default();
     for t in &tops {
         let e = t.entry;
         let decl = decl_of(t.spec, e, t.name.as_ref());
-        let h = header(&mut Cx::default(), t.spec, e);
-        if t.spec.keyword != "field" {
-            no_rest(&mut cx, t.spec, h.rest);
-        }
+        no_rest(&mut cx, t.spec, t.rest);
         let entries: &[Entry] = e.block.as_ref().map_or(&[], |b| b.entries.as_slice());
         let bag = Bag::build(&mut cx, t.spec, entries);
         let cx = &mut cx;
@@ -127,7 +147,7 @@ pub fn lower(asts: &[&ast::File], files: Vec<String>, unparsed: &[String]) -> Lo
             Kind::Category => category(cx, decl, &bag, None, &mut model.categories),
             Kind::Escalation => model.escalations.push(escalation(cx, decl, &bag)),
             Kind::Procedure => {
-                let p = procedure(cx, decl, &bag, &procedures, &mut steps_memo);
+                let p = procedure(cx, decl, &bag, e, &procedures, &mut steps_memo);
                 model.procedures.push(p);
             }
             Kind::Evidence => model.evidence.push(evidence(cx, decl, &bag)),
@@ -196,6 +216,23 @@ fn unknown_decl(cx: &mut Cx, e: &Entry) {
         .label("not a kind of declaration")
         .help(help),
     );
+}
+
+/// Marks every word an entry mentions as used.
+fn mark_words_used(cx: &mut Cx, e: &Entry) {
+    fn arg(cx: &mut Cx, a: &ast::Arg) {
+        match &a.value {
+            Value::Word(w) => {
+                cx.used.insert(w.clone());
+            }
+            Value::List(items) => items.iter().for_each(|i| arg(cx, i)),
+            _ => {}
+        }
+    }
+    e.args.iter().for_each(|a| arg(cx, a));
+    for child in e.block.iter().flat_map(|b| &b.entries) {
+        mark_words_used(cx, child);
+    }
 }
 
 fn define_subcategories(cx: &mut Cx, e: &Entry) {
@@ -768,34 +805,17 @@ fn impact(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Impact {
 
 fn scale(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Scale {
     let mut levels = Vec::new();
-    let mut seen: HashMap<String, Span> = HashMap::new();
+    let mut seen = Seen::default();
     for (spec, e) in &bag.children {
         let h = header(cx, spec, e);
         no_rest(cx, spec, h.rest);
-        if let Some(n) = &h.name_ident {
-            if let Some(first) = seen.get(&n.text) {
-                cx.report(
-                    Diagnostic::new(
-                        Code::DuplicateName,
-                        n.span,
-                        format!(
-                            "level `{}` is defined twice in scale `{}`",
-                            n.text, decl.name
-                        ),
-                    )
-                    .label("second definition")
-                    .with_secondary(*first, "first defined here")
-                    .help("give each level of a scale its own name"),
-                );
-                continue;
-            }
-            seen.insert(n.text.clone(), n.span);
-        }
         let ldecl = decl_of(spec, e, h.name_ident.as_ref());
+        // A second level of the same name is checked, but not kept.
+        let first = seen.first(cx, &ldecl, "level", "scale", &decl.name);
         let entries: &[Entry] = e.block.as_ref().map_or(&[], |b| b.entries.as_slice());
         let lbag = Bag::build(cx, spec, entries);
         let mut g = Get::new(cx, spec, &lbag);
-        levels.push(Level {
+        let level = Level {
             decl: ldecl,
             when: g.when(),
             acknowledge: g.within("acknowledge"),
@@ -806,7 +826,10 @@ fn scale(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Scale {
             notify: g.references("notify"),
             crisis: g.flag("crisis"),
             review: g.within("review"),
-        });
+        };
+        if first {
+            levels.push(level);
+        }
     }
     let mut g = Get::new(cx, spec_of("scale"), bag);
     Scale {
@@ -962,105 +985,65 @@ struct StepEntry<'a> {
     keyword: &'a str,
     entry: Cow<'a, Entry>,
     origin: Origin,
+    /// For an overridden step, the `override` that changed it: only findings inside it are
+    /// new, the rest were reported where the base step is written.
+    over: Option<Span>,
 }
 
 type Steps<'a> = Rc<Vec<StepEntry<'a>>>;
 
+/// Effective steps of the procedures computed so far, by name (first definitions only), and
+/// the chain of `extends` being followed.
 #[derive(Default)]
 struct StepsMemo<'a> {
-    done: HashMap<String, Option<Steps<'a>>>,
+    done: HashMap<String, Steps<'a>>,
     visiting: Vec<(String, Span)>,
 }
 
-/// The effective step entries of a procedure: its base's (with overrides merged in), then its own.
+/// The effective step entries of procedure `name` declared by `entry`: its base's (with
+/// overrides merged in), then its own. A base that cannot be had (unknown, itself, or in a
+/// cycle, each reported once) contributes nothing, and the own steps are still checked.
 fn effective_steps<'a>(
     cx: &mut Cx,
     name: &str,
+    entry: &'a Entry,
     procedures: &HashMap<String, &'a Entry>,
     memo: &mut StepsMemo<'a>,
-) -> Option<Steps<'a>> {
-    if let Some(done) = memo.done.get(name) {
-        return done.clone();
+) -> Steps<'a> {
+    // Only the first definition of a name is memoised: a duplicate is computed on its own.
+    let registered = procedures
+        .get(name)
+        .is_some_and(|e| std::ptr::eq(*e, entry));
+    if registered && let Some(done) = memo.done.get(name) {
+        return Rc::clone(done);
     }
-    let entry = *procedures.get(name)?;
-    let entries: &[Entry] = entry.block.as_ref().map_or(&[], |b| b.entries.as_slice());
+    let entries: &'a [Entry] = entry.block.as_ref().map_or(&[], |b| b.entries.as_slice());
     let extends = entries.iter().find(|e| e.key.text == "extends");
-    let own: Vec<&'a Entry> = entries
-        .iter()
-        .filter(|e| StepKind::from_keyword(&e.key.text).is_some())
-        .collect();
-    let overrides: Vec<&Entry> = entries
+    let overrides: Vec<&'a Entry> = entries
         .iter()
         .filter(|e| e.key.text == "override")
         .collect();
-    let mut result: Vec<StepEntry<'a>> = Vec::new();
-    let base_name = extends.and_then(|e| match e.args.first() {
+    let base = extends.and_then(|e| match e.args.first() {
         Some(ast::Arg {
             value: Value::Word(w),
             span,
-        }) if procedures.contains_key(w) => Some((w.clone(), *span)),
+        }) if procedures.contains_key(w) && w != name => Some((w.clone(), *span)),
         _ => None,
     });
-    if let Some((base, span)) = base_name {
-        if let Some(pos) = memo.visiting.iter().position(|(n, _)| *n == base) {
-            let cycle: Vec<(String, Span)> = memo.visiting[pos..].to_vec();
-            let mut names: Vec<String> = cycle.iter().map(|(n, _)| format!("`{n}`")).collect();
-            names.push(format!("`{name}`"));
-            names.push(format!("`{base}`"));
-            let mut d = Diagnostic::new(
-                Code::ExtendsCycle,
-                span,
-                format!("cycle of `extends`: {}", names.join(" → ")),
-            )
-            .label(format!("`{name}` extends `{base}`, which closes the cycle"))
-            .help("a procedure cannot extend a procedure that extends it: break the cycle");
-            for (n, s) in &cycle {
-                d = d.with_secondary(*s, format!("`{n}` extends the next"));
-            }
-            cx.report(d);
-            memo.done.insert(name.to_string(), None);
-            return None;
-        }
-        memo.visiting.push((name.to_string(), span));
-        let base_steps = effective_steps(cx, &base, procedures, memo);
-        memo.visiting.pop();
-        let base_steps = base_steps?;
-        let base_names: Vec<String> = base_steps
-            .iter()
-            .filter_map(|s| step_name(&s.entry))
-            .collect();
-        for o in &overrides {
-            let Some(oname) = step_name(o) else { continue };
-            if !base_names.contains(&oname) {
-                let help = did_you_mean(
-                    &oname,
-                    base_names.iter().map(String::as_str),
-                    &format!("the steps of `{base}` are"),
-                );
-                cx.report(
-                    Diagnostic::new(
-                        Code::OverrideUnknownStep,
-                        o.args[0].span,
-                        format!("`{base}` has no step `{oname}` to override"),
-                    )
-                    .label("no such step in the base")
-                    .help(help),
-                );
-            }
-        }
-        for s in base_steps.iter() {
-            let sname = step_name(&s.entry);
-            match overrides.iter().find(|o| step_name(o) == sname) {
-                Some(o) => result.push(StepEntry {
-                    keyword: s.keyword,
-                    entry: Cow::Owned(merge(&s.entry, o)),
-                    origin: Origin::Overridden,
-                }),
-                None => result.push(StepEntry {
-                    origin: Origin::Inherited,
-                    ..s.clone()
-                }),
-            }
+    let mut result: Vec<StepEntry<'a>> = Vec::new();
+    if let Some((base, span)) = base {
+        let base_steps = if let Some(pos) = memo.visiting.iter().position(|(n, _)| *n == base) {
+            extends_cycle(cx, &memo.visiting[pos..], name, &base, span);
+            None
+        } else {
+            memo.visiting.push((name.to_string(), span));
+            let base_entry = procedures[&base];
+            let steps = effective_steps(cx, &base, base_entry, procedures, memo);
+            memo.visiting.pop();
+            Some(steps)
+        };
+        if let Some(base_steps) = base_steps {
+            inherit(cx, &base, &base_steps, &overrides, &mut result);
         }
     } else if extends.is_none() {
         for o in &overrides {
@@ -1075,16 +1058,90 @@ fn effective_steps<'a>(
             );
         }
     }
-    for e in own {
+    for e in entries
+        .iter()
+        .filter(|e| StepKind::from_keyword(&e.key.text).is_some())
+    {
         result.push(StepEntry {
             keyword: &e.key.text,
             entry: Cow::Borrowed(e),
             origin: Origin::Own,
+            over: None,
         });
     }
     let result = Rc::new(result);
-    memo.done.insert(name.to_string(), Some(Rc::clone(&result)));
-    Some(result)
+    if registered {
+        memo.done.insert(name.to_string(), Rc::clone(&result));
+    }
+    result
+}
+
+fn extends_cycle(cx: &mut Cx, cycle: &[(String, Span)], name: &str, base: &str, span: Span) {
+    let names: Vec<&str> = cycle
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .chain([name, base])
+        .collect();
+    let mut d = Diagnostic::new(
+        Code::ExtendsCycle,
+        span,
+        format!("cycle of `extends`: {}", backticked(&names, " → ")),
+    )
+    .label(format!("`{name}` extends `{base}`, which closes the cycle"))
+    .help("a procedure cannot extend a procedure that extends it: break the cycle");
+    for (n, s) in cycle {
+        d = d.with_secondary(*s, format!("`{n}` extends the next"));
+    }
+    cx.report(d);
+}
+
+/// The base's steps, with the overrides merged into the steps they name.
+fn inherit<'a>(
+    cx: &mut Cx,
+    base: &str,
+    base_steps: &[StepEntry<'a>],
+    overrides: &[&'a Entry],
+    result: &mut Vec<StepEntry<'a>>,
+) {
+    let base_names: Vec<String> = base_steps
+        .iter()
+        .filter_map(|s| step_name(&s.entry))
+        .collect();
+    for o in overrides {
+        let Some(oname) = step_name(o) else { continue };
+        if !base_names.contains(&oname) {
+            let help = did_you_mean(
+                &oname,
+                base_names.iter().map(String::as_str),
+                &format!("the steps of `{base}` are"),
+            );
+            cx.report(
+                Diagnostic::new(
+                    Code::OverrideUnknownStep,
+                    o.args[0].span,
+                    format!("`{base}` has no step `{oname}` to override"),
+                )
+                .label("no such step in the base")
+                .help(help),
+            );
+        }
+    }
+    for s in base_steps {
+        let sname = step_name(&s.entry);
+        match overrides.iter().find(|o| step_name(o) == sname) {
+            Some(o) => result.push(StepEntry {
+                keyword: s.keyword,
+                entry: Cow::Owned(merge(&s.entry, o)),
+                origin: Origin::Overridden,
+                over: Some(o.span),
+            }),
+            None => result.push(StepEntry {
+                origin: Origin::Inherited,
+                over: None,
+                ..s.clone()
+            }),
+        }
+    }
 }
 
 fn step_name(e: &Entry) -> Option<String> {
@@ -1116,6 +1173,7 @@ fn procedure<'a>(
     cx: &mut Cx,
     decl: Decl,
     bag: &Bag<'_>,
+    entry: &'a Entry,
     procedures: &HashMap<String, &'a Entry>,
     memo: &mut StepsMemo<'a>,
 ) -> Procedure {
@@ -1134,13 +1192,13 @@ fn procedure<'a>(
             "extends itself",
             "a procedure extends another, base procedure",
         );
-        memo.done.insert(decl.name.clone(), None);
     }
-    let step_entries = effective_steps(cx, &decl.name, procedures, memo).unwrap_or_default();
+    let step_entries = effective_steps(cx, &decl.name, entry, procedures, memo);
     // Names of the effective steps, with duplicates reported.
     let mut names: Vec<String> = Vec::new();
     let mut spans: HashMap<String, Span> = HashMap::new();
     let mut unique: Vec<&StepEntry> = Vec::new();
+    let mut duplicates: Vec<&StepEntry> = Vec::new();
     for s in step_entries.iter() {
         let Some(n) = step_name(&s.entry) else {
             unique.push(s);
@@ -1168,6 +1226,7 @@ fn procedure<'a>(
                 .with_secondary(*first, "first defined here")
                 .help(help),
             );
+            duplicates.push(s);
             continue;
         }
         spans.insert(n.clone(), span);
@@ -1184,15 +1243,25 @@ fn procedure<'a>(
             }
         });
     let mut steps = Vec::new();
-    for s in unique {
-        // Inherited steps were checked where they were written.
-        // An inherited step was checked where it was written: its findings are not repeated.
+    for s in unique.iter().chain(&duplicates) {
         let reported = cx.diags.len();
-        if let Some(st) = step(cx, s.keyword, &s.entry, s.origin, &names, &decl.name) {
+        let st = step(cx, s.keyword, &s.entry, s.origin, &names, &decl.name);
+        // A duplicate is checked, but only the first definition is part of the model.
+        if let Some(st) = st.filter(|_| !duplicates.iter().any(|d| std::ptr::eq(*d, *s))) {
             steps.push(st);
         }
-        if s.origin == Origin::Inherited {
-            cx.diags.truncate(reported);
+        // An inherited step was checked where it is written, and so was the base part of an
+        // overridden one: only findings inside the override are new.
+        match (s.origin, s.over) {
+            (Origin::Inherited, _) => cx.diags.truncate(reported),
+            (Origin::Overridden, Some(over)) => {
+                let new = cx.diags.split_off(reported);
+                cx.diags.extend(new.into_iter().filter(|d| {
+                    let p = d.primary.span;
+                    p.file == over.file && p.start >= over.start && p.end <= over.end
+                }));
+            }
+            _ => {}
         }
     }
     Procedure {
@@ -1274,9 +1343,7 @@ fn step(
         let oh = header(cx, ospec, oe);
         no_rest(cx, ospec, oh.rest);
         let odecl = decl_of(ospec, oe, oh.name_ident.as_ref());
-        if !seen.first(cx, &odecl, "option", "decision", &st_name(e)) {
-            continue;
-        }
+        let first = seen.first(cx, &odecl, "option", "decision", &st_name(e));
         let oentries: &[Entry] = oe.block.as_ref().map_or(&[], |b| b.entries.as_slice());
         let obag = Bag::build(cx, ospec, oentries);
         if let (Some(_), Some(block_when)) = (&oe.when, obag.first("when")) {
@@ -1301,11 +1368,14 @@ fn step(
             .first("next")
             .map(|n| v::steps(cx, n, names, procedure))
             .unwrap_or_default();
-        options.push(DecisionOption {
+        let option = DecisionOption {
             decl: odecl,
             when,
             next: onext,
-        });
+        };
+        if first {
+            options.push(option);
+        }
     }
     let mut g = Get::new(cx, spec, &bag);
     let st = Step {
@@ -1408,9 +1478,7 @@ fn communications(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Communications {
         let h = header(cx, spec, e);
         no_rest(cx, spec, h.rest);
         let adecl = decl_of(spec, e, h.name_ident.as_ref());
-        if !seen.first(cx, &adecl, "audience", "communications plan", &decl.name) {
-            continue;
-        }
+        let first = seen.first(cx, &adecl, "audience", "communications plan", &decl.name);
         let entries: &[Entry] = e.block.as_ref().map_or(&[], |b| b.entries.as_slice());
         let abag = Bag::build(cx, spec, entries);
         let mut updates = Vec::new();
@@ -1423,12 +1491,15 @@ fn communications(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Communications {
             }
         }
         let mut g = Get::new(cx, spec, &abag);
-        audiences.push(Audience {
+        let audience = Audience {
             decl: adecl,
             contacts: g.audience("contacts"),
             via: g.text("via"),
             updates,
-        });
+        };
+        if first {
+            audiences.push(audience);
+        }
     }
     let mut g = Get::new(cx, spec_of("communications"), bag);
     Communications {
@@ -1477,27 +1548,11 @@ fn obligation(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Obligation {
 
 fn form(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Form {
     let mut fields = Vec::new();
-    let mut seen: HashMap<String, Span> = HashMap::new();
+    let mut seen = Seen::default();
     for (spec, e) in &bag.children {
         let h = header(cx, spec, e);
         let fdecl = decl_of(spec, e, h.name_ident.as_ref());
-        if let Some(first) = seen.get(&fdecl.name) {
-            cx.report(
-                Diagnostic::new(
-                    Code::DuplicateName,
-                    fdecl.name_span,
-                    format!(
-                        "field `{}` is defined twice in form `{}`",
-                        fdecl.name, decl.name
-                    ),
-                )
-                .label("second definition")
-                .with_secondary(*first, "first defined here")
-                .help("give each field of a form its own name"),
-            );
-            continue;
-        }
-        seen.insert(fdecl.name.clone(), fdecl.name_span);
+        let first = seen.first(cx, &fdecl, "field", "form", &decl.name);
         let entries: &[Entry] = e.block.as_ref().map_or(&[], |b| b.entries.as_slice());
         let fbag = Bag::build(cx, spec, entries);
         // Short form: `field NAME ["Title"] TYPE [required]`.
@@ -1518,12 +1573,15 @@ fn form(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Form {
         }
         let mut g = Get::new(cx, spec, &fbag);
         let type_ = g.word("type").or(inline_type);
-        fields.push(Field {
+        let field = Field {
             decl: fdecl,
             type_,
             required: g.flag("required") || inline_required,
             help: g.text("help"),
-        });
+        };
+        if first {
+            fields.push(field);
+        }
     }
     let mut g = Get::new(cx, spec_of("form"), bag);
     Form {

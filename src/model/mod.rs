@@ -8,5 +8,5 @@ pub mod schema;
 pub mod types;
 mod values;
 
-pub use lower::{Lowered, lower};
+pub use lower::{Gaps, Lowered, lower};
 pub use types::Model;

@@ -108,8 +108,10 @@ pub fn contact(cx: &mut Cx, e: &Entry, shape: Shape) -> Option<String> {
             (!ok).then_some("an e-mail address has the form `name@domain.example`")
         }
         Shape::Url => {
-            let ok = (s.starts_with("https://") || s.starts_with("http://"))
-                && s.len() > 8
+            let host = s
+                .strip_prefix("https://")
+                .or_else(|| s.strip_prefix("http://"));
+            let ok = host.is_some_and(|h| !h.is_empty() && !h.starts_with('/'))
                 && !s.chars().any(char::is_whitespace);
             (!ok).then_some("a web address starts with `https://` and has no spaces")
         }

@@ -16,9 +16,12 @@ use ast::{Entry, File};
 pub struct Parsed {
     pub file: File,
     pub diagnostics: Vec<Diagnostic>,
-    /// Words that items which failed to parse seem to declare (the word after a line's first
-    /// word), so that later stages do not report them as unknown.
+    /// Words that items which failed to parse seem to declare (see [`declared_words`]), so
+    /// that later stages do not report them as unknown.
     pub unparsed_names: Vec<String>,
+    /// Every word of the items which failed to parse, so that later stages do not report
+    /// what they mention as never used.
+    pub unparsed_words: Vec<String>,
 }
 
 /// Parses a file item by item, so that each syntax error is reported and the declarations
@@ -29,6 +32,7 @@ pub fn parse_file(source: &SourceFile) -> Parsed {
     let mut diagnostics = scan.diagnostics;
     let mut entries = Vec::new();
     let mut unparsed_names = Vec::new();
+    let mut unparsed_words = Vec::new();
     for chunk in &scan.chunks {
         let slice = &text[chunk.start..chunk.end];
         let entry = if chunk.parse {
@@ -38,7 +42,10 @@ pub fn parse_file(source: &SourceFile) -> Parsed {
         };
         match entry {
             Some(e) => entries.push(e),
-            None => unparsed_names.extend(declared_words(slice)),
+            None => {
+                unparsed_names.extend(declared_words(slice));
+                unparsed_words.extend(words(slice));
+            }
         }
     }
     if entries.is_empty() && diagnostics.is_empty() {
@@ -62,24 +69,35 @@ pub fn parse_file(source: &SourceFile) -> Parsed {
         file,
         diagnostics,
         unparsed_names,
+        unparsed_words,
     }
 }
 
-/// The second word of each line that starts with two words: what a declaration or a nested
-/// declaration there would be named.
+fn is_word(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Every word of a text (names, key words).
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| is_word(w))
+        .map(str::to_string)
+}
+
+/// The names that lines shaped like a declaration header (`word name "Title" {`, `word name {`,
+/// `word name "Title"`) would declare.
 pub fn declared_words(text: &str) -> Vec<String> {
-    let word = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    };
     text.lines()
         .filter_map(|l| {
             let mut it = l.split_whitespace();
             let (a, b) = (it.next()?, it.next()?);
-            (word(a) && word(b)).then(|| b.to_string())
+            let header = it
+                .next()
+                .is_some_and(|c| c.starts_with('"') || c.starts_with('{'));
+            (is_word(a) && is_word(b) && header).then(|| b.to_string())
         })
         .collect()
 }

@@ -121,15 +121,33 @@ fn convert_error(
         .label(message.clone())
         .help("split the declaration into smaller ones"),
         ErrorVariant::ParsingError { positives, .. } => {
-            let expected = expected_words(e, positives);
+            // pest places the error at the furthest *rule* it tried; a literal (a `,` in a
+            // list) may have been tried further on, and that is where the mistake is.
+            // (pest does not export the attempt types: only the literals are read.)
+            let further = e.parse_attempts().and_then(|a| {
+                let mut words: Vec<&'static str> = a
+                    .expected_tokens()
+                    .iter()
+                    .filter_map(|t| token_word(&t.to_string()))
+                    .collect();
+                fold_values(&mut words);
+                (a.max_position > pos && !words.is_empty()).then_some((a.max_position, words))
+            });
+            let (pos, expected) = further.unwrap_or_else(|| (pos, expected_words(e, positives)));
             let found = found_at(text, pos);
             let end = pos + found.len().max(if pos < text.len() { 1 } else { 0 });
-            let what = if found.is_empty() {
-                "the end of the declaration".to_string()
-            } else if found == "\n" || found == "\r\n" {
-                "the end of the line".to_string()
+            let (what, label) = if found.is_empty() {
+                (
+                    "the end of the declaration".to_string(),
+                    "the declaration ends here".to_string(),
+                )
+            } else if found == "\n" || found == "\r\n" || found == "\r" {
+                (
+                    "the end of the line".to_string(),
+                    "the line ends here".to_string(),
+                )
             } else {
-                format!("`{}`", found)
+                (format!("`{found}`"), format!("unexpected `{found}`"))
             };
             let list = words_list(&expected);
             let message = if list.is_empty() {
@@ -142,7 +160,7 @@ fn convert_error(
                 Span::new(file, offset + pos, offset + end.min(text.len())),
                 message,
             )
-            .label(format!("unexpected {what}"))
+            .label(label)
             .help(syntax_help(&found, &expected))
         }
     }
@@ -150,7 +168,19 @@ fn convert_error(
 
 /// What the parser expected, in words: rule names, with the many kinds of value folded into
 /// "a value", and the closing delimiters and separators it tried.
-fn expected_words(e: &pest::error::Error<Rule>, positives: &[Rule]) -> Vec<&'static str> {
+fn token_word(token: &str) -> Option<&'static str> {
+    Some(match token {
+        "}" => "`}`",
+        "]" => "`]`",
+        ")" => "`)`",
+        "," => "`,`",
+        ";" | "\n" | "\r\n" | "\r" => "the end of the line",
+        _ => return None,
+    })
+}
+
+/// Folds the many kinds of value into "a value", sorts and dedups.
+fn fold_values(words: &mut Vec<&'static str>) {
     const VALUES: &[&str] = &[
         "`->`",
         "`24x7`",
@@ -165,28 +195,26 @@ fn expected_words(e: &pest::error::Error<Rule>, positives: &[Rule]) -> Vec<&'sta
         "a time of day",
         "a time range",
     ];
-    let mut words: Vec<&'static str> = positives.iter().map(|r| rule_name(*r)).collect();
     if words.iter().filter(|w| VALUES.contains(w)).count() >= 3 {
         words.retain(|w| !VALUES.contains(w));
         words.push("a value");
     }
-    if let Some(attempts) = e.parse_attempts() {
-        for t in attempts.expected_tokens() {
-            {
-                let w = match t.to_string().as_str() {
-                    "}" => "`}`",
-                    "]" => "`]`",
-                    ")" => "`)`",
-                    "," => "`,`",
-                    ";" | "\n" | "\r\n" => "the end of the line",
-                    _ => continue,
-                };
-                words.push(w);
-            }
-        }
-    }
     words.sort_unstable();
     words.dedup();
+}
+
+/// What was expected where pest stopped: its rules, and the delimiters it tried there.
+fn expected_words(e: &pest::error::Error<Rule>, positives: &[Rule]) -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = positives.iter().map(|r| rule_name(*r)).collect();
+    if let Some(attempts) = e.parse_attempts() {
+        words.extend(
+            attempts
+                .expected_tokens()
+                .iter()
+                .filter_map(|t| token_word(&t.to_string())),
+        );
+    }
+    fold_values(&mut words);
     words
 }
 
@@ -540,15 +568,20 @@ pub fn dedent(raw: &str) -> String {
     if lines.last().is_some_and(|l| l.trim().is_empty()) {
         lines.pop();
     }
+    // Indentation is spaces and tabs, each one column; other blanks are text.
+    let blank = |c: char| c == ' ' || c == '\t';
     let indent = lines
         .iter()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
+        .map(|l| l.len() - l.trim_start_matches(blank).len())
         .min()
         .unwrap_or(0);
     lines
         .iter()
-        .map(|l| l.get(indent..).unwrap_or("").trim_end())
+        .map(|l| {
+            let cut = l.len() - l.trim_start_matches(blank).len();
+            l[cut.min(indent)..].trim_end()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

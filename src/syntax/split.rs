@@ -31,6 +31,21 @@ pub struct Scan {
 struct Open {
     delim: u8,
     at: usize,
+    /// Indentation of the line it stands on.
+    indent: usize,
+}
+
+/// The indentation of the line starting at `begin`, and whether only blanks precede `pos`.
+fn indentation(bytes: &[u8], begin: usize, pos: usize) -> (usize, bool) {
+    let indent = bytes[begin..pos]
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    (indent, begin + indent == pos)
+}
+
+fn same_line(bytes: &[u8], from: usize, to: usize) -> bool {
+    !bytes[from..to].iter().any(|&b| b == b'\n' || b == b'\r')
 }
 
 pub fn scan(file: FileId, text: &str) -> Scan {
@@ -41,6 +56,8 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     let mut chunk_ok = true;
     let mut i = 0;
     let mut line_start = true;
+    // Where the current line begins.
+    let mut line_begin = 0;
 
     // Closes the current chunk at `end`.
     let close = |out: &mut Scan, start: &mut Option<usize>, ok: &mut bool, end: usize| {
@@ -65,8 +82,20 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 }
                 line_start = true;
                 i += 1;
+                line_begin = i;
+            }
+            // A lone `\r` ends a line, as in the grammar.
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => {
+                if stack.is_empty() {
+                    close(&mut out, &mut chunk_start, &mut chunk_ok, i);
+                }
+                line_start = true;
+                i += 1;
+                line_begin = i;
             }
             b' ' | b'\t' | b'\r' => i += 1,
+            // A byte-order mark at the start of the file is not text.
+            0xEF if i == 0 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) => i += 3,
             b'#' => {
                 let end = memchr_newline(bytes, i);
                 let doc = bytes.get(i + 1) == Some(&b'#');
@@ -120,10 +149,21 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             chunk_ok = false;
                         }
                         line_start = end > i && bytes[end - 1] == b'\n';
+                        if let Some(p) = bytes[i..end]
+                            .iter()
+                            .rposition(|&b| b == b'\n' || b == b'\r')
+                        {
+                            line_begin = i + p + 1;
+                        }
                         i = end;
                     }
                     b'{' | b'[' | b'(' => {
-                        stack.push(Open { delim: b, at: i });
+                        let indent = indentation(bytes, line_begin, i).0;
+                        stack.push(Open {
+                            delim: b,
+                            at: i,
+                            indent,
+                        });
                         if stack.len() > MAX_NESTING {
                             out.diagnostics.push(
                                 Diagnostic::new(
@@ -148,16 +188,38 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             b']' => b'[',
                             _ => b'(',
                         };
-                        // A closer that matches an opener further down, on a later line than
-                        // the openers above it, means those were never closed. On the same
-                        // line, it is more likely a wrong closer for the innermost one.
-                        let top_same_line = stack
-                            .last()
-                            .is_some_and(|o| !bytes[o.at..i].contains(&b'\n'));
+                        // A closer first on its line, less indented than the line that opened
+                        // the innermost block, closes an outer one: the inner blocks were
+                        // never closed.
+                        let (indent, first_on_line) = indentation(bytes, line_begin, i);
+                        while first_on_line
+                            && stack.len() >= 2
+                            && stack.last().is_some_and(|o| o.indent > indent)
+                            && stack[..stack.len() - 1]
+                                .iter()
+                                .any(|o| o.delim == want && o.indent <= indent)
+                        {
+                            if let Some(open) = stack.pop() {
+                                out.diagnostics.push(unclosed(file, open));
+                            }
+                            chunk_ok = false;
+                        }
+                        // A closer that matches an opener further down means the openers above
+                        // it were never closed, unless the innermost one is on this line and
+                        // the match is not: then it is a wrong closer for the innermost one.
+                        let top_same_line = stack.last().is_some_and(|o| same_line(bytes, o.at, i));
                         let deeper = stack.iter().rposition(|o| o.delim == want);
+                        // ... and no closer for it follows on this line.
+                        // (Only looked at for a mismatch, so that balanced text stays linear.)
+                        let deeper_same_line = |p: usize| {
+                            same_line(bytes, stack[p].at, i)
+                                && !bytes[i + 1..memchr_newline(bytes, i)].contains(&b)
+                        };
                         if stack.last().is_some_and(|o| o.delim == want) {
                             stack.pop();
-                        } else if let Some(pos) = deeper.filter(|_| !top_same_line) {
+                        } else if let Some(pos) =
+                            deeper.filter(|&p| !top_same_line || deeper_same_line(p))
+                        {
                             // Openers above the match were never closed: report each at its
                             // opening, and let this delimiter close its own.
                             for open in stack.drain(pos + 1..).rev() {
@@ -268,7 +330,7 @@ fn control(file: FileId, text: &str, at: usize) -> Diagnostic {
 fn memchr_newline(bytes: &[u8], from: usize) -> usize {
     bytes[from..]
         .iter()
-        .position(|&b| b == b'\n')
+        .position(|&b| b == b'\n' || b == b'\r')
         .map_or(bytes.len(), |p| from + p)
 }
 
@@ -290,7 +352,7 @@ fn string_end(bytes: &[u8], start: usize) -> (usize, bool) {
         match bytes[j] {
             b'\\' => j += 2,
             b'"' => return (j + 1, true),
-            b'\n' => return (j, false),
+            b'\n' | b'\r' => return (j, false),
             _ => j += 1,
         }
     }
