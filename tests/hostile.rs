@@ -190,6 +190,19 @@ fn endless_and_unreadable_inputs() {
 }
 
 #[test]
+fn a_million_stray_braces_give_a_hundred_findings_and_a_count() {
+    let text = format!("{}\n", "}".repeat(1_000_000));
+    let (exit, codes, v) = check_bytes("stray", text.as_bytes());
+    assert_eq!(exit, 1);
+    assert_eq!(codes.len(), 101);
+    assert!(codes[..100].iter().all(|c| c == "IMP0103"));
+    assert_eq!(
+        v["diagnostics"][100]["message"],
+        "999900 more delimiter and character errors in this file are not shown"
+    );
+}
+
+#[test]
 fn garbage_never_panics() {
     let samples: &[&[u8]] = &[
         b"}}}}]]]))",

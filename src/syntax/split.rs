@@ -26,6 +26,22 @@ pub struct Scan {
     pub chunks: Vec<Chunk>,
     pub comments: Vec<Comment>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings past [`MAX_FINDINGS`]: how many, and where the first was.
+    dropped: usize,
+    first_dropped: Option<Span>,
+}
+
+impl Scan {
+    /// Keeps a finding, up to [`MAX_FINDINGS`]: a file of stray delimiters or binary junk
+    /// would give one per byte, and past a hundred they say nothing new.
+    fn report(&mut self, d: Diagnostic) {
+        if self.diagnostics.len() < MAX_FINDINGS {
+            self.diagnostics.push(d);
+        } else {
+            self.dropped += 1;
+            self.first_dropped.get_or_insert(d.primary.span);
+        }
+    }
 }
 
 struct Open {
@@ -103,7 +119,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 // A control character in a comment is reported; the comment is not parsed, so
                 // the item around it still is.
                 if let Some(c) = control_in(bytes, i, end) {
-                    out.diagnostics.push(control(file, text, c));
+                    out.report(control(file, text, c));
                 }
                 out.comments.push(Comment {
                     span: Span::new(file, i, end),
@@ -117,7 +133,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 // above it was never closed.
                 if at_line_start && !stack.is_empty() && (b.is_ascii_alphabetic() || b == b'_') {
                     for open in stack.drain(..).rev() {
-                        out.diagnostics.push(unclosed(file, open));
+                        out.report(unclosed(file, open));
                     }
                     chunk_ok = false;
                     close(&mut out, &mut chunk_start, &mut chunk_ok, i);
@@ -133,7 +149,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                     b'"' => {
                         let (end, ok) = string_end(bytes, i);
                         if !ok {
-                            out.diagnostics.push(
+                            out.report(
                                 Diagnostic::new(
                                     Code::UnterminatedString,
                                     Span::new(file, i, end),
@@ -145,7 +161,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             chunk_ok = false;
                         }
                         if let Some(c) = control_in(bytes, i, end) {
-                            out.diagnostics.push(control(file, text, c));
+                            out.report(control(file, text, c));
                             chunk_ok = false;
                         }
                         line_start = end > i && bytes[end - 1] == b'\n';
@@ -165,7 +181,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             indent,
                         });
                         if stack.len() > MAX_NESTING {
-                            out.diagnostics.push(
+                            out.report(
                                 Diagnostic::new(
                                     Code::NestingTooDeep,
                                     Span::new(file, i, i + 1),
@@ -200,7 +216,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                                 .any(|o| o.delim == want && o.indent <= indent)
                         {
                             if let Some(open) = stack.pop() {
-                                out.diagnostics.push(unclosed(file, open));
+                                out.report(unclosed(file, open));
                             }
                             chunk_ok = false;
                         }
@@ -223,13 +239,13 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             // Openers above the match were never closed: report each at its
                             // opening, and let this delimiter close its own.
                             for open in stack.drain(pos + 1..).rev() {
-                                out.diagnostics.push(unclosed(file, open));
+                                out.report(unclosed(file, open));
                                 chunk_ok = false;
                             }
                             stack.pop();
                         } else if let Some(open) = stack.last() {
                             let open_span = Span::new(file, open.at, open.at + 1);
-                            out.diagnostics.push(
+                            out.report(
                                 Diagnostic::new(
                                     Code::UnmatchedDelimiter,
                                     Span::new(file, i, i + 1),
@@ -251,7 +267,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             stack.pop();
                             chunk_ok = false;
                         } else {
-                            out.diagnostics.push(
+                            out.report(
                                 Diagnostic::new(
                                     Code::UnmatchedDelimiter,
                                     Span::new(file, i, i + 1),
@@ -265,7 +281,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                         i += 1;
                     }
                     _ if is_control(b) => {
-                        out.diagnostics.push(control(file, text, i));
+                        out.report(control(file, text, i));
                         chunk_ok = false;
                         i += 1;
                     }
@@ -275,12 +291,27 @@ pub fn scan(file: FileId, text: &str) -> Scan {
         }
     }
     for open in stack.drain(..).rev() {
-        out.diagnostics.push(unclosed(file, open));
+        out.report(unclosed(file, open));
         chunk_ok = false;
     }
     close(&mut out, &mut chunk_start, &mut chunk_ok, bytes.len());
+    if let Some(span) = out.first_dropped {
+        let dropped = out.dropped;
+        out.diagnostics.push(
+            Diagnostic::new(
+                Code::SyntaxError,
+                span,
+                format!("{dropped} more delimiter and character errors in this file are not shown"),
+            )
+            .label("the first of them")
+            .help("fix the ones above and check again; is this the file you meant?"),
+        );
+    }
     out
 }
+
+/// How many delimiter and character findings the scanner reports in one file.
+pub const MAX_FINDINGS: usize = 100;
 
 fn closer(open: u8) -> char {
     match open {
