@@ -2,8 +2,11 @@
 //! resolved, typed, serialisable [`Model`]. It does no I/O.
 
 mod bag;
+mod conditions;
 mod cx;
+mod decls;
 mod lower;
+mod procedures;
 pub mod schema;
 pub mod types;
 mod values;
