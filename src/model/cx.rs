@@ -100,7 +100,7 @@ impl Cx {
                 self.report(d);
                 None
             }
-            None if self.missing_file || self.unparsed.contains(name) => None,
+            None if self.unparsed.contains(name) => None,
             None => {
                 let d = Diagnostic::new(Code::UnknownName, span, format!("unknown name `{name}`"))
                     .label(format!("expected {}", kinds_phrase(kinds)))

@@ -47,17 +47,6 @@ impl Scan {
 struct Open {
     delim: u8,
     at: usize,
-    /// Indentation of the line it stands on.
-    indent: usize,
-}
-
-/// The indentation of the line starting at `begin`, and whether only blanks precede `pos`.
-fn indentation(bytes: &[u8], begin: usize, pos: usize) -> (usize, bool) {
-    let indent = bytes[begin..pos]
-        .iter()
-        .take_while(|&&b| b == b' ' || b == b'\t')
-        .count();
-    (indent, begin + indent == pos)
 }
 
 fn same_line(bytes: &[u8], from: usize, to: usize) -> bool {
@@ -72,8 +61,6 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     let mut chunk_ok = true;
     let mut i = 0;
     let mut line_start = true;
-    // Where the current line begins.
-    let mut line_begin = 0;
 
     // Closes the current chunk at `end`.
     let close = |out: &mut Scan, start: &mut Option<usize>, ok: &mut bool, end: usize| {
@@ -98,7 +85,6 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 }
                 line_start = true;
                 i += 1;
-                line_begin = i;
             }
             // A lone `\r` ends a line, as in the grammar.
             b'\r' if bytes.get(i + 1) != Some(&b'\n') => {
@@ -107,7 +93,6 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 }
                 line_start = true;
                 i += 1;
-                line_begin = i;
             }
             b' ' | b'\t' | b'\r' => i += 1,
             // A byte-order mark at the start of the file is not text.
@@ -165,21 +150,10 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             chunk_ok = false;
                         }
                         line_start = end > i && bytes[end - 1] == b'\n';
-                        if let Some(p) = bytes[i..end]
-                            .iter()
-                            .rposition(|&b| b == b'\n' || b == b'\r')
-                        {
-                            line_begin = i + p + 1;
-                        }
                         i = end;
                     }
                     b'{' | b'[' | b'(' => {
-                        let indent = indentation(bytes, line_begin, i).0;
-                        stack.push(Open {
-                            delim: b,
-                            at: i,
-                            indent,
-                        });
+                        stack.push(Open { delim: b, at: i });
                         if stack.len() > MAX_NESTING {
                             out.report(
                                 Diagnostic::new(
@@ -204,22 +178,6 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                             b']' => b'[',
                             _ => b'(',
                         };
-                        // A closer first on its line, less indented than the line that opened
-                        // the innermost block, closes an outer one: the inner blocks were
-                        // never closed.
-                        let (indent, first_on_line) = indentation(bytes, line_begin, i);
-                        while first_on_line
-                            && stack.len() >= 2
-                            && stack.last().is_some_and(|o| o.indent > indent)
-                            && stack[..stack.len() - 1]
-                                .iter()
-                                .any(|o| o.delim == want && o.indent <= indent)
-                        {
-                            if let Some(open) = stack.pop() {
-                                out.report(unclosed(file, open));
-                            }
-                            chunk_ok = false;
-                        }
                         // A closer that matches an opener further down means the openers above
                         // it were never closed, unless the innermost one is on this line and
                         // the match is not: then it is a wrong closer for the innermost one.
@@ -229,7 +187,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                         // (Only looked at for a mismatch, so that balanced text stays linear.)
                         let deeper_same_line = |p: usize| {
                             same_line(bytes, stack[p].at, i)
-                                && !bytes[i + 1..memchr_newline(bytes, i)].contains(&b)
+                                && !bytes[i + 1..memchr_newline(bytes, i).min(i + 256)].contains(&b)
                         };
                         if stack.last().is_some_and(|o| o.delim == want) {
                             stack.pop();
