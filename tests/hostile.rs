@@ -203,6 +203,19 @@ fn a_million_stray_braces_give_a_hundred_findings_and_a_count() {
 }
 
 #[test]
+fn a_finding_past_column_65535_is_shown_without_panicking() {
+    let text = format!("person sam \"{}\" {{ emial \"x\" }}\n", "a".repeat(65_540));
+    let dir = write_tree("widecol", &[("p.imp", text.as_bytes())]);
+    let o = run_in(&dir, &["check", "p.imp"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("p.imp:1:65557: error[IMP0302]"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
 fn garbage_never_panics() {
     let samples: &[&[u8]] = &[
         b"}}}}]]]))",

@@ -88,6 +88,15 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, style: HumanStyle) -> St
         .with_links(false);
     let mut out = String::new();
     for d in diags {
+        // miette cannot draw a label past column 65535: such a finding is shown as its line.
+        let too_wide = std::iter::once(&d.primary)
+            .chain(&d.secondary)
+            .any(|l| sources.get(l.span.file).line_col(l.span.end).1 > 60_000);
+        if too_wide {
+            out.push_str(&plain_line(d, sources));
+            out.push('\n');
+            continue;
+        }
         let report = Report::build(d, sources);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&plain_line(d, sources));
