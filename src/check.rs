@@ -1,51 +1,579 @@
-//! `check`: one policy from PATH to a model and its findings.
+//! The pipeline: a policy's files to its model, index and findings.
+//!
+//! Files load in waves (the files named, then the files they `use`, ...), each wave scanned,
+//! parsed and lowered item by item on up to [`Options::jobs`] threads; each item's tree is
+//! dropped as soon as it is lowered. Then resolution runs once over every fragment, in load
+//! order. The result is the same, byte for byte, whatever the number of threads.
 
-use crate::diagnostics::{self, Diagnostic};
-use crate::loader::{self, ArgError};
-use crate::model::{self, Model};
-use crate::source::SourceMap;
-use crate::syntax::ast;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
-/// A checked policy.
-#[derive(Debug)]
-pub struct Checked {
-    pub sources: SourceMap,
-    /// Sorted by file, offset and code.
-    pub diagnostics: Vec<Diagnostic>,
-    /// The model; complete only when no diagnostic is an error.
-    pub model: Model,
+use crate::diagnostics::{self, Code, Diagnostic, Level};
+use crate::index::Index;
+use crate::loader::{self, ArgError, Found, Read, Root};
+use crate::model::Model;
+use crate::model::lower::{self, Fragment, Lowered};
+use crate::model::resolve;
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::{self, scan};
+use crate::vfs::{FileSystem, MemoryFs, RealFs, normalize};
+
+/// How many findings one file shows; the rest are counted in one more finding.
+pub const MAX_FINDINGS_PER_FILE: usize = 200;
+
+/// How a check runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Threads to parse and lower with (1 or more).
+    pub jobs: usize,
 }
 
-impl Checked {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.level == diagnostics::Level::Error)
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
     }
 }
 
-/// Loads, parses and resolves the policy PATH names.
-pub fn check(path: &str) -> Result<Checked, ArgError> {
-    let loaded = loader::load(path)?;
-    let asts: Vec<&ast::File> = loaded.files.iter().map(|(_, f)| f).collect();
-    let files = loaded
-        .sources
-        .files()
-        .iter()
-        .map(|f| f.path.clone())
-        .collect();
-    let gaps = model::Gaps {
-        unparsed: loaded.unparsed_names,
-        mentioned: loaded.unparsed_words,
-        missing_file: loaded.missing_file,
+/// A checked policy.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub sources: SourceMap,
+    /// Sorted by file, position and code; at most [`MAX_FINDINGS_PER_FILE`] a file.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Findings past the cap, by level.
+    pub not_shown: (usize, usize),
+    /// The model: complete only when no diagnostic is an error.
+    pub model: Model,
+    pub index: Index,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.not_shown.0 > 0 || self.diagnostics.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// The element a name stands for in a scope.
+    pub fn lookup(&self, scope: crate::index::Scope, name: &str) -> Option<crate::model::DeclId> {
+        self.index.lookup(&self.sources, scope, name)
+    }
+
+    /// What is at a byte offset of a file.
+    pub fn at(&self, file: FileId, offset: usize) -> crate::index::At {
+        self.index.at(&self.sources, file, offset)
+    }
+
+    /// The text of a span.
+    pub fn text(&self, span: Span) -> &str {
+        self.sources.slice(span)
+    }
+}
+
+/// Checks the policy a PATH names, on the machine's file system.
+pub fn check(path: &str) -> Result<Analysis, ArgError> {
+    check_with(&RealFs, path, Options::default())
+}
+
+/// Checks files held in memory (path and text), as one policy: an editor's buffers, a test.
+pub fn check_sources(files: &[(&str, &str)], options: Options) -> Analysis {
+    let mut fs = MemoryFs::new();
+    for (p, t) in files {
+        fs.insert(p, t.as_bytes());
+    }
+    let mut loader = Loading::new(&fs, loader::memory_root());
+    let found: Vec<Found> = files.iter().map(|(p, _)| Found::File(PathBuf::from(p))).collect();
+    loader.run(found, options);
+    loader.finish()
+}
+
+/// Checks the policy a PATH names, on a file system.
+pub fn check_with(fs: &dyn FileSystem, path: &str, options: Options) -> Result<Analysis, ArgError> {
+    let (root, found) = loader::start(fs, path)?;
+    let mut l = Loading::new(fs, root);
+    l.named = true;
+    l.run(found, options);
+    if let Some(e) = l.arg_error.take() {
+        return Err(e);
+    }
+    Ok(l.finish())
+}
+
+struct Loading<'f> {
+    fs: &'f dyn FileSystem,
+    root: Root,
+    sources: SourceMap,
+    diags: Vec<Diagnostic>,
+    /// File identity (or real path) to id, so that a file is loaded once however reached.
+    seen: HashMap<Key, Option<FileId>>,
+    /// Each loaded file's path on the file system.
+    paths: Vec<PathBuf>,
+    /// `use` edges: (from, to, span of the string).
+    edges: Vec<(FileId, FileId, Span)>,
+    fragments: Vec<Vec<Fragment>>,
+    missing_file: bool,
+    /// A file the PATH names could not be read: exit 2.
+    arg_error: Option<ArgError>,
+    named: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Id(u64, u64),
+    Path(PathBuf),
+}
+
+/// A file to load, and the `use` that reached it.
+struct Pending {
+    path: PathBuf,
+    via: Option<(FileId, Span)>,
+}
+
+impl<'f> Loading<'f> {
+    fn new(fs: &'f dyn FileSystem, root: Root) -> Loading<'f> {
+        Loading {
+            fs,
+            root,
+            sources: SourceMap::default(),
+            diags: Vec::new(),
+            seen: HashMap::new(),
+            paths: Vec::new(),
+            edges: Vec::new(),
+            fragments: Vec::new(),
+            missing_file: false,
+            arg_error: None,
+            named: false,
+        }
+    }
+
+    fn run(&mut self, found: Vec<Found>, options: Options) {
+        let mut wave: Vec<Pending> = Vec::new();
+        for f in found {
+            match f {
+                Found::File(path) => wave.push(Pending { path, via: None }),
+                Found::Outside(path) => {
+                    if let Some(id) = self.placeholder(&path) {
+                        let shown = loader::display(&path);
+                        self.diags.push(
+                            Diagnostic::new(Code::UseOutsideRoot, Span::at(self.sources.get(id).base), format!("`{shown}` links to a file outside the policy"))
+                                .label("not read")
+                                .help(format!(
+                                    "a policy's files are under `{}`: move the file there, or remove the link",
+                                    loader::display(&self.root.dir)
+                                )),
+                        );
+                    }
+                }
+            }
+        }
+        while !wave.is_empty() {
+            let loaded = self.load_wave(wave);
+            if self.arg_error.is_some() {
+                return;
+            }
+            let (fragments, diags) = process(&self.sources, &loaded, options.jobs.max(1));
+            self.diags.extend(diags);
+            let mut next = Vec::new();
+            for (id, frags) in loaded.iter().zip(fragments) {
+                for f in &frags {
+                    if let Lowered::Use { path, span } = &f.decl {
+                        self.follow(*id, path, *span, &mut next);
+                    }
+                }
+                self.fragments[id.0 as usize] = frags;
+            }
+            wave = next;
+        }
+        self.cycles();
+    }
+
+    /// Adds a file that is not read: its findings need a place.
+    fn placeholder(&mut self, path: &Path) -> Option<FileId> {
+        let id = self.add(path, String::new())?;
+        Some(id)
+    }
+
+    fn add(&mut self, path: &Path, text: String) -> Option<FileId> {
+        match self.sources.add(loader::display(path), text) {
+            Some(id) => {
+                self.paths.push(path.to_path_buf());
+                self.fragments.push(Vec::new());
+                Some(id)
+            }
+            None => {
+                if self.sources.is_empty() {
+                    return None;
+                }
+                let last = self.sources.get(FileId(self.sources.len() as u32 - 1));
+                let at = Span::at(last.base);
+                if !self.diags.iter().any(|d| d.code == Code::PolicyTooLarge) {
+                    self.diags.push(
+                        Diagnostic::new(Code::PolicyTooLarge, at, "the policy's files together are larger than 1 GiB")
+                            .label("files after this one are not read")
+                            .help("split the policy into smaller ones, or check that PATH names the policy you meant"),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    /// Reads the files of a wave; returns the ids of those to parse.
+    fn load_wave(&mut self, wave: Vec<Pending>) -> Vec<FileId> {
+        let mut out = Vec::new();
+        for p in wave {
+            let key = self
+                .fs
+                .metadata(&p.path)
+                .ok()
+                .and_then(|m| m.identity)
+                .map(|(d, i)| Key::Id(d, i))
+                .unwrap_or_else(|| Key::Path(self.fs.canonicalize(&p.path).unwrap_or_else(|_| normalize(&p.path))));
+            if let Some(id) = self.seen.get(&key) {
+                if let (Some(to), Some((from, span))) = (id, p.via) {
+                    self.edges.push((from, *to, span));
+                }
+                continue;
+            }
+            let read = loader::read(self.fs, &p.path);
+            let (bytes, identity) = match read {
+                Ok(r) => r,
+                Err(reason) => {
+                    match p.via {
+                        Some((_, span)) => {
+                            self.missing_file = true;
+                            self.diags.push(
+                                Diagnostic::new(Code::UseNotFound, span, format!("cannot read `{}`", loader::display(&p.path)))
+                                    .label(reason)
+                                    .help("check the path: it is relative to the file that uses it"),
+                            );
+                        }
+                        None if self.named => {
+                            self.arg_error = Some(ArgError::Unreadable {
+                                path: loader::display(&p.path),
+                                reason,
+                            });
+                            return out;
+                        }
+                        None => {}
+                    }
+                    self.seen.insert(key, None);
+                    continue;
+                }
+            };
+            let _ = identity;
+            let id = match bytes {
+                Read::Bytes(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        let Some(id) = self.add(&p.path, text) else { break };
+                        out.push(id);
+                        id
+                    }
+                    Err(e) => {
+                        let at = e.utf8_error().valid_up_to();
+                        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                        let Some(id) = self.add(&p.path, text) else { break };
+                        let f = self.sources.get(id);
+                        // The replacement character is three bytes.
+                        let end = (at + 3).min(f.text.len());
+                        let span = f.span_of(at, end);
+                        self.diags.push(
+                            Diagnostic::new(Code::NotUtf8, span, "file is not valid UTF-8")
+                                .label("invalid byte here")
+                                .help("save the file as UTF-8 text"),
+                        );
+                        self.fragments[id.0 as usize].push(Fragment {
+                            decl: Lowered::Error { span: f.span() },
+                            heads: Vec::new(),
+                            loose: Vec::new(),
+                            pile: Vec::new(),
+                            prop_docs: Vec::new(),
+                            errors: Vec::new(),
+                        });
+                        id
+                    }
+                },
+                Read::TooLarge(size) => {
+                    let Some(id) = self.placeholder(&p.path) else { break };
+                    let size = size.map_or_else(String::new, |s| format!("{s} bytes, "));
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::FileTooLarge,
+                            Span::at(self.sources.get(id).base),
+                            format!("file is too large ({size}over the limit of 64 MiB)"),
+                        )
+                        .label("not read")
+                        .help("a policy file may be up to 64 MiB: split it into several files"),
+                    );
+                    id
+                }
+                Read::Special(what) => {
+                    let Some(id) = self.placeholder(&p.path) else { break };
+                    let at = match p.via {
+                        Some((_, span)) => span,
+                        None => Span::at(self.sources.get(id).base),
+                    };
+                    if p.via.is_some() {
+                        self.missing_file = true;
+                    }
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::NotRegularFile,
+                            at,
+                            format!("`{}` is {what}, not a policy file", loader::display(&p.path)),
+                        )
+                        .label("not read")
+                        .help("a policy is made of regular files: name the file itself"),
+                    );
+                    id
+                }
+            };
+            self.seen.insert(key, Some(id));
+            if let Some((from, span)) = p.via {
+                self.edges.push((from, id, span));
+            }
+        }
+        out
+    }
+
+    /// A `use` of `target` in file `from`: the file, checked and queued.
+    fn follow(&mut self, from: FileId, target: &str, span: Span, next: &mut Vec<Pending>) {
+        let from_path = self.paths[from.0 as usize].clone();
+        match loader::use_target(self.fs, &self.root, &from_path, target) {
+            Ok(path) => next.push(Pending {
+                path,
+                via: Some((from, span)),
+            }),
+            Err(loader::UseError::Outside) => {
+                self.missing_file = true;
+                self.diags.push(
+                    Diagnostic::new(Code::UseOutsideRoot, span, format!("`{target}` is outside the policy"))
+                        .label("leaves the policy's root")
+                        .help(format!(
+                            "a policy may use files under `{}` only: move the file there",
+                            loader::display(&self.root.dir)
+                        )),
+                );
+            }
+        }
+    }
+
+    /// Cycles of `use`, each reported at the `use` that closes it: a depth-first walk of the
+    /// `use` graph from each file in load order, with an explicit stack.
+    fn cycles(&mut self) {
+        let n = self.sources.len();
+        let mut out: Vec<Vec<(FileId, Span)>> = vec![Vec::new(); n];
+        for &(a, b, s) in &self.edges {
+            out[a.0 as usize].push((b, s));
+        }
+        let mut state = vec![0u8; n];
+        for start in 0..n {
+            if state[start] != 0 {
+                continue;
+            }
+            // (file, next edge), and the use span that reached it.
+            let mut stack: Vec<(usize, usize, Option<Span>)> = vec![(start, 0, None)];
+            state[start] = 1;
+            while let Some(&mut (f, ref mut i, _)) = stack.last_mut() {
+                if *i >= out[f].len() {
+                    state[f] = 2;
+                    stack.pop();
+                    continue;
+                }
+                let (to, span) = out[f][*i];
+                *i += 1;
+                let t = to.0 as usize;
+                match state[t] {
+                    0 => {
+                        state[t] = 1;
+                        stack.push((t, 0, Some(span)));
+                    }
+                    1 => {
+                        let pos = stack.iter().position(|(x, _, _)| *x == t).unwrap_or(0);
+                        let name = |i: usize| {
+                            let p = &self.paths[i];
+                            p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                        };
+                        let chain: Vec<String> = stack[pos..].iter().map(|(x, _, _)| name(*x)).collect();
+                        let mut d = Diagnostic::new(
+                            Code::UseCycle,
+                            span,
+                            format!("`use` cycle: {} → {}", chain.join(" → "), name(t)),
+                        )
+                        .label("closes the cycle")
+                        .help("files of a policy are loaded once each: remove one `use` of the cycle");
+                        for (_, _, via) in &stack[pos + 1..] {
+                            if let Some(s) = via {
+                                d = d.with_secondary(*s, "part of the cycle");
+                            }
+                        }
+                        self.diags.push(d);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Analysis {
+        let fragments: Vec<Fragment> = self.fragments.into_iter().flatten().collect();
+        let resolved = resolve::resolve(&self.sources, fragments, self.missing_file);
+        let mut diags = self.diags;
+        diags.extend(resolved.diagnostics);
+        diagnostics::sort(&mut diags, &self.sources);
+        let (diagnostics, not_shown) = cap(diags, &self.sources);
+        Analysis {
+            sources: self.sources,
+            diagnostics,
+            not_shown,
+            model: resolved.model,
+            index: resolved.index,
+        }
+    }
+}
+
+/// Keeps the first [`MAX_FINDINGS_PER_FILE`] findings of each file, and says how many more
+/// there are in one more finding: a file of garbage gives one finding per byte, and past a
+/// few hundred they say nothing new.
+fn cap(diags: Vec<Diagnostic>, sources: &SourceMap) -> (Vec<Diagnostic>, (usize, usize)) {
+    let mut out = Vec::with_capacity(diags.len().min(10_000));
+    let mut not_shown = (0, 0);
+    let mut i = 0;
+    while i < diags.len() {
+        let file = sources.file_of(diags[i].primary.span).id;
+        let mut j = i;
+        while j < diags.len() && sources.file_of(diags[j].primary.span).id == file {
+            j += 1;
+        }
+        let group = &diags[i..j];
+        if group.len() <= MAX_FINDINGS_PER_FILE {
+            out.extend_from_slice(group);
+        } else {
+            out.extend_from_slice(&group[..MAX_FINDINGS_PER_FILE]);
+            let rest = &group[MAX_FINDINGS_PER_FILE..];
+            let errors = rest.iter().filter(|d| d.level == Level::Error).count();
+            let warnings = rest.len() - errors;
+            not_shown.0 += errors;
+            not_shown.1 += warnings;
+            let mut d = Diagnostic::new(
+                Code::FindingsNotShown,
+                rest[0].primary.span,
+                format!(
+                    "{} more findings in this file are not shown ({errors} errors, {warnings} warnings)",
+                    rest.len()
+                ),
+            )
+            .label("the first of them")
+            .help("fix the ones above and check again; is this the file you meant?");
+            if errors > 0 {
+                d.level = Level::Error;
+            }
+            out.push(d);
+        }
+        i = j;
+    }
+    (out, not_shown)
+}
+
+/// Scans, parses and lowers the files of a wave, items spread over `jobs` threads. Returns
+/// each file's fragments, in order, and every finding.
+fn process(sources: &SourceMap, files: &[FileId], jobs: usize) -> (Vec<Vec<Fragment>>, Vec<Diagnostic>) {
+    let scans: Vec<scan::Scan> = if jobs > 1 && files.len() > 1 {
+        parallel(files, jobs, |chunk| chunk.iter().map(|&f| scan::scan(sources.get(f))).collect())
+    } else {
+        files.iter().map(|&f| scan::scan(sources.get(f))).collect()
     };
-    let lowered = model::lower(&asts, files, &gaps);
-    let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(lowered.diagnostics);
-    diagnostics::sort(&mut diagnostics, &loaded.sources);
-    Ok(Checked {
-        sources: loaded.sources,
-        diagnostics,
-        model: lowered.model,
+    // Every item of the wave: (file's position in `files`, cut's position).
+    let mut work: Vec<(usize, usize)> = Vec::new();
+    for (i, s) in scans.iter().enumerate() {
+        work.extend((0..s.items.len()).map(|c| (i, c)));
+    }
+    let run = |chunk: &[(usize, usize)]| -> Vec<(lower::LoweredItem, Vec<Diagnostic>)> {
+        chunk
+            .iter()
+            .map(|&(i, c)| {
+                let file = sources.get(files[i]);
+                let parsed = syntax::parse_item(file, &scans[i], &scans[i].items[c]);
+                let lowered = lower::lower_item(file, &parsed.nodes);
+                (lowered, parsed.diagnostics)
+            })
+            .collect()
+    };
+    let results: Vec<(lower::LoweredItem, Vec<Diagnostic>)> = if jobs > 1 && work.len() > 1 {
+        // Split by bytes, so that the threads get about the same work.
+        let weight = |&(i, c): &(usize, usize)| {
+            let cut = &scans[i].items[c];
+            (cut.end - cut.start) as u64 + 16
+        };
+        parallel_weighted(&work, jobs, weight, run)
+    } else {
+        run(&work)
+    };
+    let mut fragments: Vec<Vec<Fragment>> = files.iter().map(|_| Vec::new()).collect();
+    let mut diags = Vec::new();
+    for ((i, _), (lowered, parse_diags)) in work.iter().zip(results) {
+        diags.extend(parse_diags);
+        diags.extend(lowered.diagnostics);
+        fragments[*i].extend(lowered.fragments);
+    }
+    for (i, s) in scans.into_iter().enumerate() {
+        let file = sources.get(files[i]);
+        diags.extend(syntax::empty_file(file, &s));
+        diags.extend(s.diagnostics);
+    }
+    (fragments, diags)
+}
+
+/// Runs `f` on contiguous chunks of `items` on up to `jobs` threads, results in order.
+fn parallel<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+    let size = items.len().div_ceil(jobs).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items.chunks(size).map(|c| spawn(s, || f(c))).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     })
+}
+
+/// Like [`parallel`], with chunks of about the same total weight.
+fn parallel_weighted<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    weight: impl Fn(&T) -> u64,
+    f: impl Fn(&[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
+    let total: u64 = items.iter().map(&weight).sum();
+    let per = total.div_ceil(jobs as u64).max(1);
+    let mut chunks: Vec<&[T]> = Vec::new();
+    let (mut start, mut acc) = (0, 0u64);
+    for (i, it) in items.iter().enumerate() {
+        acc += weight(it);
+        if acc >= per && chunks.len() + 1 < jobs {
+            chunks.push(&items[start..=i]);
+            start = i + 1;
+            acc = 0;
+        }
+    }
+    chunks.push(&items[start..]);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks.into_iter().map(|c| spawn(s, || f(c))).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+
+/// A scoped thread with the main thread's stack size: parsing and lowering recurse only as
+/// deep as the scanner allows, but that bound was set with a full stack in mind.
+fn spawn<'s, 'e, R: Send + 's>(
+    s: &'s std::thread::Scope<'s, 'e>,
+    f: impl FnOnce() -> R + Send + 's,
+) -> std::thread::ScopedJoinHandle<'s, R> {
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn_scoped(s, f)
+        .unwrap_or_else(|e| panic!("cannot start a thread: {e}"))
 }

@@ -1,14 +1,17 @@
 //! imp: incident management policy as code.
 //!
-//! The pipeline, one module a stage: [`source`] (files and spans) → [`syntax`] (pest grammar to
-//! a spanned tree) → [`loader`] (a policy's files and `use`) → [`model`] (resolved, typed,
-//! serialisable) → [`diagnostics`] (codes and rendering). [`check`] runs the pipeline for one
-//! policy; [`cli`] is the command line over it.
+//! The pipeline, one module a stage: [`source`] (files and spans) → [`syntax`] (pest grammar
+//! to a lossless, spanned tree) → [`model`] (lowered by the schema, then resolved into typed
+//! data) with the [`index`] of every definition and reference → [`diagnostics`] (codes and
+//! rendering). [`loader`] decides which files a policy is, through [`vfs`]; [`check`] runs the
+//! pipeline; [`cli`] is the command line over it.
 
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod index;
 pub mod loader;
 pub mod model;
 pub mod source;
 pub mod syntax;
+pub mod vfs;

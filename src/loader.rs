@@ -1,30 +1,17 @@
-//! Loading a policy: the files a PATH names, and the files they `use`. The only module of the
-//! pipeline that reads files.
+//! Which files a policy is: the files a PATH names (a file, or every `*.imp` below a
+//! directory) and the files they `use`, all inside the policy's root. The only module of the
+//! pipeline that touches the file system, through [`FileSystem`].
+//!
+//! One rule for links: a directory walk and `use` treat a symbolic link the same way, by its
+//! target, which must lie inside the root. A FIFO, socket or device is never opened.
 
-use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Code, Diagnostic};
-use crate::source::{FileId, SourceMap, Span};
-use crate::syntax::{self, ast};
+use crate::vfs::{FileKind, FileSystem, ReadError, io_reason, normalize};
 
 /// Files larger than this are refused with a diagnostic.
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
-
-/// A loaded policy: every file, parsed, in load order.
-#[derive(Debug, Default)]
-pub struct Loaded {
-    pub sources: SourceMap,
-    /// Parsed files, in load order, with their ids.
-    pub files: Vec<(FileId, ast::File)>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Names that parts which failed to parse or load seem to declare.
-    pub unparsed_names: Vec<String>,
-    /// Every word of the parts which failed to parse or load.
-    pub unparsed_words: Vec<String>,
-    /// A `use`d file could not be loaded (missing, unreadable, or outside the root).
-    pub missing_file: bool,
-}
 
 /// A PATH argument that cannot be used at all (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -35,94 +22,20 @@ pub enum ArgError {
     NoFiles { path: String },
 }
 
-struct Loader {
-    root: PathBuf,
-    loaded: Loaded,
-    /// Real path to file id, so that a file is loaded once however it is reached.
-    seen: HashMap<PathBuf, Option<FileId>>,
-    /// The chain of files being loaded, for cycle detection: (path, `use` span in it).
-    stack: Vec<(PathBuf, Option<Span>)>,
-    /// A file named by the PATH (not reached through `use`) that could not be read.
-    arg_error: Option<ArgError>,
+/// The root of a policy: the directory named, or the named file's directory.
+#[derive(Debug, Clone)]
+pub struct Root {
+    pub dir: PathBuf,
+    /// The root with links followed, to compare real paths with.
+    real: Option<PathBuf>,
 }
 
-/// Loads the policy a PATH names: a file, or every `*.imp` below a directory.
-pub fn load(arg: &str) -> Result<Loaded, ArgError> {
-    if arg.is_empty() {
-        return Err(ArgError::Unreadable {
-            path: String::new(),
-            reason: "the path is empty".into(),
-        });
-    }
-    let path = Path::new(arg);
-    let meta = std::fs::metadata(path).map_err(|e| ArgError::Unreadable {
-        path: display(path),
-        reason: io_reason(&e),
-    })?;
-    let (root, files) = if meta.is_dir() {
-        let mut files = Vec::new();
-        collect(path, &mut files)?;
-        files.sort();
-        if files.is_empty() {
-            return Err(ArgError::NoFiles {
-                path: display(path),
-            });
-        }
-        (path.to_path_buf(), files)
-    } else {
-        let parent = path
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        (parent, vec![path.to_path_buf()])
-    };
-    let mut loader = Loader {
-        root,
-        loaded: Loaded::default(),
-        seen: HashMap::new(),
-        stack: Vec::new(),
-        arg_error: None,
-    };
-    for f in files {
-        loader.file(&f, None);
-        // A file the user named (or that a directory holds) must be readable: else exit 2.
-        if let Some(e) = loader.arg_error.take() {
-            return Err(e);
-        }
-    }
-    Ok(loader.loaded)
-}
-
-/// Every `*.imp` below `dir`, recursively. Directories reached through symbolic links are not
-/// followed (no loops); a file link is a file. A folder that cannot be listed is an error that
-/// names it.
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ArgError> {
-    let unreadable = |e: std::io::Error| ArgError::Unreadable {
-        path: display(dir),
-        reason: io_reason(&e),
-    };
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(unreadable)?
-        .collect::<Result<_, _>>()
-        .map_err(unreadable)?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let p = e.path();
-        let ty = e.file_type().map_err(unreadable)?;
-        if ty.is_dir() {
-            collect(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "imp") && !p.is_dir() {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
+/// A file the PATH names, or that the walk found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    File(PathBuf),
+    /// A link whose target is outside the root: not read.
+    Outside(PathBuf),
 }
 
 /// A path for display: as given, with `/` separators and `.` components dropped.
@@ -131,244 +44,181 @@ pub fn display(p: &Path) -> String {
     if s.is_empty() { ".".into() } else { s }
 }
 
-/// Removes `.` and resolves `..` lexically.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out: Vec<Component<'_>> = Vec::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
+impl Root {
+    fn new(fs: &dyn FileSystem, dir: PathBuf) -> Root {
+        let real = fs
+            .canonicalize(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                &dir
+            })
+            .ok();
+        Root { dir, real }
+    }
+
+    /// Whether a path, links followed, lies inside the root.
+    pub fn holds(&self, fs: &dyn FileSystem, p: &Path) -> bool {
+        match (fs.canonicalize(p), &self.real) {
+            (Ok(real), Some(root)) => real.starts_with(root),
+            // What does not exist is judged by its text.
+            (Err(_), _) | (_, None) => {
+                let root = normalize(&self.dir);
+                let p = normalize(p);
+                if root.as_os_str().is_empty() {
+                    !p.is_absolute() && !p.starts_with("..")
+                } else {
+                    p.starts_with(&root)
                 }
-                _ => out.push(c),
-            },
-            _ => out.push(c),
+            }
         }
     }
-    out.iter().collect()
 }
 
-impl Loader {
-    /// Loads one file (once) and what it uses. `via` is the `use` string that reached it.
-    fn file(&mut self, path: &Path, via: Option<Span>) -> Option<FileId> {
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path));
-        if let Some(pos) = self.stack.iter().position(|(p, _)| *p == key) {
-            self.cycle(pos, via);
-            return None;
+/// The files a PATH names, in order, and the policy's root.
+pub fn start(fs: &dyn FileSystem, arg: &str) -> Result<(Root, Vec<Found>), ArgError> {
+    if arg.is_empty() {
+        return Err(ArgError::Unreadable {
+            path: String::new(),
+            reason: "the path is empty".into(),
+        });
+    }
+    let path = Path::new(arg);
+    let meta = fs.metadata(path).map_err(|e| ArgError::Unreadable {
+        path: display(path),
+        reason: io_reason(&e),
+    })?;
+    if meta.kind == FileKind::Dir {
+        let root = Root::new(fs, path.to_path_buf());
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        walk(fs, &root, path, &mut out, &mut seen)?;
+        if out.is_empty() {
+            return Err(ArgError::NoFiles {
+                path: display(path),
+            });
         }
-        if let Some(id) = self.seen.get(&key) {
-            return *id;
-        }
-        let bytes = match read(path) {
-            Ok(b) => b,
-            Err(reason) => {
-                match via {
-                    Some(span) => {
-                        self.loaded.missing_file = true;
-                        self.loaded.diagnostics.push(
-                            Diagnostic::new(
-                                Code::UseNotFound,
-                                span,
-                                format!("cannot read `{}`", display(path)),
-                            )
-                            .label(reason)
-                            .help("check the path: it is relative to the file that uses it"),
-                        );
-                    }
-                    None => {
-                        self.arg_error = Some(ArgError::Unreadable {
-                            path: display(path),
-                            reason,
-                        })
-                    }
-                }
-                self.seen.insert(key, None);
-                return None;
-            }
-        };
-        let name = display(path);
-        let id = match bytes {
-            Read::TooLarge(size) => {
-                let size = size.map_or_else(String::new, |s| format!("{s} bytes, "));
-                let id = self.loaded.sources.add(name, String::new());
-                self.loaded.diagnostics.push(
-                    Diagnostic::new(
-                        Code::FileTooLarge,
-                        Span::new(id, 0, 0),
-                        format!("file is too large ({size}over the limit of 64 MiB)"),
-                    )
-                    .label("not read")
-                    .help("a policy file may be up to 64 MiB: split it into several files"),
-                );
-                self.seen.insert(key, Some(id));
-                return Some(id);
-            }
-            Read::Bytes(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => self.loaded.sources.add(name, text),
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    self.loaded
-                        .unparsed_names
-                        .extend(syntax::declared_words(&text));
-                    self.loaded.unparsed_words.extend(syntax::words(&text));
-                    let id = self.loaded.sources.add(name, text);
-                    self.loaded.diagnostics.push(
-                        Diagnostic::new(
-                            Code::NotUtf8,
-                            Span::new(id, at, at + 1),
-                            "file is not valid UTF-8",
-                        )
-                        .label("invalid byte here")
-                        .help("save the file as UTF-8 text"),
-                    );
-                    self.seen.insert(key, Some(id));
-                    return Some(id);
-                }
-            },
-        };
-        self.seen.insert(key.clone(), Some(id));
-        let parsed = syntax::parse_file(self.loaded.sources.get(id));
-        self.loaded.diagnostics.extend(parsed.diagnostics);
-        self.loaded.unparsed_names.extend(parsed.unparsed_names);
-        self.loaded.unparsed_words.extend(parsed.unparsed_words);
-        let uses: Vec<(String, Span)> = parsed
-            .file
-            .entries
-            .iter()
-            .filter(|e| e.key.text == "use")
-            .filter_map(|e| self.use_target(e))
-            .collect();
-        self.loaded.files.push((id, parsed.file));
-        self.stack.push((key, via));
-        let dir = path
+        Ok((root, out))
+    } else {
+        let parent = path
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        for (target, span) in uses {
-            let joined = normalize(&dir.join(&target));
-            if !self.inside_root(&joined) {
-                self.loaded.missing_file = true;
-                self.loaded.diagnostics.push(
-                    Diagnostic::new(
-                        Code::UseOutsideRoot,
-                        span,
-                        format!("`{target}` is outside the policy"),
-                    )
-                    .label("leaves the policy's root")
-                    .help(format!(
-                        "a policy may use files under `{}` only: move the file there",
-                        display(&self.root)
-                    )),
-                );
+        Ok((Root::new(fs, parent), vec![Found::File(path.to_path_buf())]))
+    }
+}
+
+/// Every `*.imp` below `dir`, in name order. A link is followed when its target is inside
+/// the root (a directory once); a link out of the root is reported, not read.
+fn walk(
+    fs: &dyn FileSystem,
+    root: &Root,
+    dir: &Path,
+    out: &mut Vec<Found>,
+    seen: &mut HashSet<PathBuf>,
+) -> Result<(), ArgError> {
+    let unreadable = |e: std::io::Error| ArgError::Unreadable {
+        path: display(dir),
+        reason: io_reason(&e),
+    };
+    if let Ok(real) = fs.canonicalize(dir)
+        && !seen.insert(real)
+    {
+        return Ok(());
+    }
+    // An explicit stack: deep trees do not recurse.
+    let mut stack = vec![fs.read_dir(dir).map_err(unreadable)?.into_iter()];
+    while let Some(entries) = stack.last_mut() {
+        let Some(e) = entries.next() else {
+            stack.pop();
+            continue;
+        };
+        let is_imp = e.path.extension().is_some_and(|x| x == "imp");
+        let (is_dir, inside) = if e.link {
+            let target_dir = fs.metadata(&e.path).is_ok_and(|m| m.kind == FileKind::Dir);
+            (target_dir, root.holds(fs, &e.path))
+        } else {
+            (e.dir, true)
+        };
+        if is_dir {
+            if !inside {
                 continue;
             }
-            self.file(&joined, Some(span));
-        }
-        self.stack.pop();
-        Some(id)
-    }
-
-    fn use_target(&mut self, e: &ast::Entry) -> Option<(String, Span)> {
-        match (e.args.as_slice(), &e.block, &e.when) {
-            (
-                [
-                    ast::Arg {
-                        value: ast::Value::Str(s),
-                        span,
-                    },
-                ],
-                None,
-                None,
-            ) if !s.trim().is_empty() => Some((s.clone(), *span)),
-            _ => {
-                self.loaded.diagnostics.push(
-                    Diagnostic::new(
-                        Code::UseMalformed,
-                        e.span,
-                        "`use` takes one file name in quotes",
-                    )
-                    .label("malformed `use`")
-                    .help("write `use \"people.imp\"`, with the path relative to this file"),
-                );
-                None
+            if let Ok(real) = fs.canonicalize(&e.path)
+                && !seen.insert(real)
+            {
+                continue;
             }
+            let d = e.path.clone();
+            stack.push(
+                fs.read_dir(&d)
+                    .map_err(|err| ArgError::Unreadable {
+                        path: display(&d),
+                        reason: io_reason(&err),
+                    })?
+                    .into_iter(),
+            );
+        } else if is_imp {
+            out.push(if inside {
+                Found::File(e.path)
+            } else {
+                Found::Outside(e.path)
+            });
         }
     }
+    Ok(())
+}
 
-    fn inside_root(&self, p: &Path) -> bool {
-        let root = normalize(&self.root);
-        let lexical = if root.as_os_str().is_empty() {
-            // The root is the current directory: anything not starting with `..` or `/`.
-            !p.is_absolute() && !p.starts_with("..")
-        } else {
-            p.is_absolute() == root.is_absolute() && p.starts_with(&root)
-        };
-        if !lexical {
-            return false;
-        }
-        // Follow symbolic links: the real file must be under the real root too.
-        let real_root = std::fs::canonicalize(if root.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            &root
-        });
-        match (std::fs::canonicalize(p), real_root) {
-            (Ok(real), Ok(real_root)) => real.starts_with(real_root),
-            _ => true,
-        }
-    }
+/// Why a `use` cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UseError {
+    /// The target is outside the root.
+    Outside,
+}
 
-    fn cycle(&mut self, pos: usize, via: Option<Span>) {
-        let Some(span) = via else { return };
-        let chain: Vec<String> = self.stack[pos..]
-            .iter()
-            .map(|(p, _)| {
-                p.file_name()
-                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-            })
-            .collect();
-        let first = chain.first().cloned().unwrap_or_default();
-        let mut d = Diagnostic::new(
-            Code::UseCycle,
-            span,
-            format!("`use` cycle: {} → {first}", chain.join(" → ")),
-        )
-        .label("closes the cycle")
-        .help("files of a policy are loaded once each: remove one `use` of the cycle");
-        for (_, s) in self.stack[pos + 1..].iter() {
-            if let Some(s) = s {
-                d = d.with_secondary(*s, "part of the cycle");
-            }
-        }
-        self.loaded.diagnostics.push(d);
+/// The path a `use` in `from` names, checked to be inside the root.
+pub fn use_target(fs: &dyn FileSystem, root: &Root, from: &Path, target: &str) -> Result<PathBuf, UseError> {
+    let dir = from
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let joined = normalize(&dir.join(target));
+    if root.holds(fs, &joined) {
+        Ok(joined)
+    } else {
+        Err(UseError::Outside)
     }
 }
 
-enum Read {
+/// What reading a file gave.
+#[derive(Debug)]
+pub enum Read {
     Bytes(Vec<u8>),
-    /// Too large: its size, where the file system knows it.
     TooLarge(Option<u64>),
+    /// A FIFO, socket or device.
+    Special(&'static str),
 }
 
-/// Reads a file, at most [`MAX_FILE_SIZE`] bytes of it: a larger one (or an endless one, such
-/// as a device or a pipe) is refused without reading further.
-fn read(path: &Path) -> Result<Read, String> {
-    use std::io::Read as _;
-    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
-    if meta.is_dir() {
-        return Err("is a directory".into());
+/// Reads a file of the policy; `Err` says why it could not be read at all.
+pub fn read(fs: &dyn FileSystem, path: &Path) -> Result<(Read, Option<(u64, u64)>), String> {
+    let meta = fs.metadata(path).map_err(|e| io_reason(&e))?;
+    match meta.kind {
+        FileKind::Dir => return Err("is a directory".into()),
+        FileKind::Special(what) => return Ok((Read::Special(what), meta.identity)),
+        FileKind::File => {}
     }
-    if meta.len() > MAX_FILE_SIZE {
-        return Ok(Read::TooLarge(Some(meta.len())));
+    if meta.len > MAX_FILE_SIZE {
+        return Ok((Read::TooLarge(Some(meta.len)), meta.identity));
     }
-    let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_reason(&e))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Ok(Read::TooLarge(None));
+    match fs.read(path, MAX_FILE_SIZE) {
+        Ok(b) => Ok((Read::Bytes(b), meta.identity)),
+        Err(ReadError::TooLarge(n)) => Ok((Read::TooLarge(n), meta.identity)),
+        Err(ReadError::Special(what)) => Ok((Read::Special(what), meta.identity)),
+        Err(ReadError::Io(reason)) => Err(reason),
     }
-    Ok(Read::Bytes(bytes))
+}
+
+/// The root of files held in memory: every relative path that does not leave it.
+pub fn memory_root() -> Root {
+    Root {
+        dir: PathBuf::new(),
+        real: None,
+    }
 }

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use clap::ValueEnum;
 
 use super::Exit;
-use crate::check::{Checked, check};
+use crate::check::{Analysis, check};
 use crate::diagnostics::render::{self, HumanStyle, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,7 +51,7 @@ pub fn run(args: &Args) -> Exit {
         args.paths.clone()
     };
     let mut exit = Exit::Clean;
-    let mut checked: Vec<Checked> = Vec::new();
+    let mut checked: Vec<Analysis> = Vec::new();
     for p in &paths {
         match check(p) {
             Ok(c) => checked.push(c),
@@ -61,10 +61,14 @@ pub fn run(args: &Args) -> Exit {
             }
         }
     }
-    let summary = Summary::of(
+    let mut summary = Summary::of(
         checked.iter().flat_map(|c| &c.diagnostics),
-        checked.iter().map(|c| c.sources.files().len()).sum(),
+        checked.iter().map(|c| c.sources.len()).sum(),
     );
+    for c in &checked {
+        summary.errors += c.not_shown.0;
+        summary.warnings += c.not_shown.1;
+    }
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,

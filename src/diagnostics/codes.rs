@@ -66,6 +66,10 @@ codes! {
     FileTooLarge = "IMP0002", Error, "file is too large", None;
     EmptyFile = "IMP0003", Warning, "file declares nothing", None;
     ControlCharacter = "IMP0004", Error, "control character in source", None;
+    BidiControl = "IMP0005", Warning, "bidirectional control character", None;
+    NotRegularFile = "IMP0006", Error, "not a regular file", None;
+    FindingsNotShown = "IMP0007", Warning, "more findings in a file than are shown", None;
+    PolicyTooLarge = "IMP0008", Error, "policy too large", None;
     // 01: syntax
     SyntaxError = "IMP0101", Error, "syntax error", None;
     UnclosedDelimiter = "IMP0102", Error, "unclosed delimiter", None;
@@ -73,6 +77,7 @@ codes! {
     UnterminatedString = "IMP0104", Error, "unterminated string", None;
     InvalidEscape = "IMP0105", Error, "invalid escape in string", None;
     NestingTooDeep = "IMP0106", Error, "nesting too deep or input too complex", None;
+    TypographicQuotes = "IMP0107", Error, "typographic quotes", None;
     // 02: modules
     UseNotFound = "IMP0201", Error, "used file not found", None;
     UseOutsideRoot = "IMP0202", Error, "used file outside the policy root", None;
@@ -87,12 +92,16 @@ codes! {
     MissingProperty = "IMP0306", Error, "required property missing", None;
     MisplacedBlock = "IMP0307", Error, "block where none is allowed", None;
     MisplacedCondition = "IMP0308", Error, "condition where none is allowed", None;
+    DeclaredTwice = "IMP0309", Error, "declaration that a policy has once given twice", Some("7.2");
     // 04: names
     UnknownName = "IMP0401", Error, "unknown name", None;
     DuplicateName = "IMP0402", Error, "name defined twice", None;
     WrongKind = "IMP0403", Error, "reference to the wrong kind", None;
     Unused = "IMP0404", Warning, "declared but never referenced", None;
     AmbiguousLevel = "IMP0405", Error, "level name is ambiguous", Some("8.4");
+    ListedTwice = "IMP0406", Warning, "item listed twice", None;
+    InvalidName = "IMP0407", Error, "not a valid name", None;
+    ReservedName = "IMP0408", Error, "name reserved by the language", None;
     // 05: literals
     InvalidDate = "IMP0501", Error, "invalid date", None;
     InvalidTime = "IMP0502", Error, "invalid time of day", None;
@@ -103,6 +112,13 @@ codes! {
     ConditionMismatch = "IMP0507", Error, "comparison of the wrong kind", Some("8.4");
     InvalidContact = "IMP0508", Error, "invalid contact address", Some("7.3");
     EmptyWindow = "IMP0509", Error, "empty time window", None;
+    UnknownDurationUnit = "IMP0510", Error, "unknown duration unit", None;
+    DurationInWords = "IMP0511", Error, "duration written in words", None;
+    CompoundDuration = "IMP0512", Error, "duration of several units", None;
+    MalformedDate = "IMP0513", Error, "date not written YYYY-MM-DD", None;
+    MalformedTime = "IMP0514", Error, "time not written HH:MM", None;
+    MixedScriptAddress = "IMP0515", Warning, "e-mail address mixing scripts", Some("7.3");
+    Placeholder = "IMP0516", Error, "template placeholder left in the policy", None;
     // 06: rules inside one construct
     DecisionWithoutOptions = "IMP0601", Error, "decision without options", Some("7.3");
     OverrideUnknownStep = "IMP0602", Error, "override of a step the base lacks", None;
@@ -113,6 +129,8 @@ codes! {
     ImpactLevelsOutOfOrder = "IMP0607", Error, "impact levels not numbered 1, 2, 3, ...", Some("Annex B");
     StepAfterEnd = "IMP0608", Error, "end step with a successor", Some("7.3");
     SelfReference = "IMP0609", Error, "declaration refers to itself", Some("7.5");
+    OverriddenTwice = "IMP0610", Error, "step overridden twice", None;
+    NoBusinessDays = "IMP0611", Error, "business days of a calendar without working hours", None;
 }
 
 impl Code {

@@ -3,8 +3,10 @@
 
 pub mod codes;
 pub mod render;
+pub mod suggest;
 
 pub use codes::{Code, Level};
+pub use suggest::{did_you_mean, suggest};
 
 use crate::source::Span;
 
@@ -75,10 +77,12 @@ impl Diagnostic {
 /// Sorts findings by file path, offset and code, and drops exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>, sources: &crate::source::SourceMap) {
     let key = |d: &Diagnostic| {
+        let file = sources.file_of(d.primary.span);
         (
-            sources.get(d.primary.span.file).path.clone(),
-            d.primary.span.start,
-            d.primary.span.end,
+            file.path.clone(),
+            file.id,
+            d.primary.span.lo,
+            d.primary.span.hi,
             d.code,
             d.message.clone(),
         )
@@ -96,32 +100,3 @@ pub fn backticked<S: AsRef<str>>(items: impl IntoIterator<Item = S>, sep: &str) 
         .join(sep)
 }
 
-/// Help for a word that is none of `candidates`: "did you mean `x`?" when one is close, or
-/// else `otherwise` followed by the candidates.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str> + Clone,
-    otherwise: &str,
-) -> String {
-    match suggest(word, candidates.clone()) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("{otherwise} {}", backticked(candidates, ", ")),
-    }
-}
-
-/// The closest candidate to `word`, if one is close enough for "did you mean".
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        if c == word {
-            continue;
-        }
-        let score = strsim::jaro_winkler(word, c);
-        let dist = strsim::damerau_levenshtein(word, c);
-        let close = score >= 0.85 || dist <= (word.len().max(c.len()) / 3).max(1);
-        if close && best.is_none_or(|(s, b)| score > s || (score == s && c < b)) {
-            best = Some((score, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}

@@ -7,7 +7,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use serde::Serialize;
 
 use super::{Diagnostic, Level};
-use crate::source::{Excerpts, SourceMap, Span};
+use crate::source::{SourceFile, SourceMap, Span};
 
 /// Counts of a run, for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -91,7 +91,7 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, style: HumanStyle) -> St
         // miette cannot draw a label past column 65535: such a finding is shown as its line.
         let too_wide = std::iter::once(&d.primary)
             .chain(&d.secondary)
-            .any(|l| sources.get(l.span.file).line_col(l.span.end).1 > 60_000);
+            .any(|l| sources.file_of(l.span).line_col_at(l.span.hi).1 > 60_000);
         if too_wide {
             out.push_str(&plain_line(d, sources));
             out.push('\n');
@@ -117,8 +117,8 @@ pub fn plain(diags: &[Diagnostic], sources: &SourceMap) -> String {
 }
 
 fn plain_line(d: &Diagnostic, sources: &SourceMap) -> String {
-    let file = sources.get(d.primary.span.file);
-    let (line, col) = file.line_col(d.primary.span.start);
+    let file = sources.file_of(d.primary.span);
+    let (line, col) = file.line_col_at(d.primary.span.lo);
     // One finding, one line: control characters from the source are shown escaped.
     let message = escape_controls(&d.message);
     let path = escape_controls(&file.path);
@@ -167,13 +167,13 @@ struct JsonLabel<'a> {
 }
 
 fn location(span: Span, sources: &SourceMap) -> JsonLocation<'_> {
-    let file = sources.get(span.file);
-    let (line, column) = file.line_col(span.start);
-    let (end_line, end_column) = file.line_col(span.end);
+    let file = sources.file_of(span);
+    let (line, column) = file.line_col_at(span.lo);
+    let (end_line, end_column) = file.line_col_at(span.hi);
     JsonLocation {
         file: &file.path,
-        start: span.start,
-        end: span.end,
+        start: file.offset(span.lo) as u32,
+        end: file.offset(span.hi) as u32,
         line,
         column,
         end_line,
@@ -234,21 +234,21 @@ impl fmt::Debug for Report<'_> {
 
 impl<'a> Report<'a> {
     fn build(d: &Diagnostic, sources: &'a SourceMap) -> Report<'a> {
-        let file = d.primary.span.file;
-        let mut labels = vec![labeled(&d.primary.message, d.primary.span, true)];
+        let f = sources.file_of(d.primary.span);
+        let mut labels = vec![labeled(&d.primary.message, d.primary.span, f, true)];
         let mut related = Vec::new();
         for l in &d.secondary {
-            if l.span.file == file {
-                labels.push(labeled(&l.message, l.span, false));
+            let lf = sources.file_of(l.span);
+            if lf.id == f.id {
+                labels.push(labeled(&l.message, l.span, f, false));
             } else {
-                let f = sources.get(l.span.file);
                 related.push(Report {
                     code: "",
                     message: l.message.clone(),
                     severity: miette::Severity::Advice,
                     help: None,
-                    source: Excerpts(f),
-                    labels: vec![labeled("", l.span, true)],
+                    source: Excerpts(lf),
+                    labels: vec![labeled("", l.span, lf, true)],
                     related: Vec::new(),
                 });
             }
@@ -265,7 +265,6 @@ impl<'a> Report<'a> {
             (Some(h), None) => Some(h.clone()),
             (None, c) => c,
         };
-        let f = sources.get(file);
         Report {
             code: d.code.as_str(),
             message: d.message.clone(),
@@ -281,9 +280,10 @@ impl<'a> Report<'a> {
     }
 }
 
-fn labeled(message: &str, span: Span, primary: bool) -> LabeledSpan {
+fn labeled(message: &str, span: Span, file: &SourceFile, primary: bool) -> LabeledSpan {
     let label = (!message.is_empty()).then(|| message.to_string());
-    let range = SourceSpan::new((span.start as usize).into(), span.len());
+    let r = file.range(span);
+    let range = SourceSpan::new(r.start.into(), r.end - r.start);
     if primary {
         LabeledSpan::new_primary_with_span(label, range)
     } else {
@@ -332,3 +332,49 @@ impl miette::Diagnostic for Report<'_> {
         }
     }
 }
+
+/// A file as miette reads it for the human format: excerpts are cut with the line index, so
+/// rendering a finding does not scan or copy the file, and the header's column counts
+/// characters as the other formats do.
+struct Excerpts<'a>(&'a SourceFile);
+
+impl miette::SourceCode for Excerpts<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let f = self.0;
+        let len = f.text.len();
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > len {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let first = f.line_of(start);
+        let last = f.line_of(if span.is_empty() { start } else { end - 1 });
+        let from = first.saturating_sub(before);
+        let to = (last + after).min(f.line_count() - 1);
+        // Without context lines, miette wants the span's own start (for the header).
+        let data_start = if before == 0 {
+            start
+        } else {
+            f.line_start(from)
+        };
+        let data_end = f.line_start(to + 1).max(data_start);
+        let column = if before == 0 {
+            f.column(first, start)
+        } else {
+            0
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            f.path.clone(),
+            &f.text.as_bytes()[data_start..data_end],
+            miette::SourceSpan::new(data_start.into(), data_end - data_start),
+            from,
+            column,
+            to + 1,
+        )))
+    }
+}
+

@@ -1,675 +1,489 @@
-//! Lowering of each kind of declaration but procedures: the typed value of every property,
-//! read by its schema shape, and the rules inside one declaration.
+//! The declarations of a policy, but procedures (see [`procedure`](super::procedure)). Each
+//! has its [`DeclId`], the key to its definition (name, title, span, doc) in the index, and
+//! one field per property of its schema: `Option<Prop<..>>` for a property given at most
+//! once, `Vec<Prop<..>>` for a repeatable one, `Option<Flag>` for a key word alone.
 
-use super::bag::{Bag, header, no_rest};
-use super::cx::Cx;
-use super::lower::{Get, Seen, cond, decl_of, self_ref, spec_of};
-use super::schema::{Kind, Shape};
-use super::types::*;
-use super::values as v;
-use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::ast::{self, Entry, Value};
+use serde::Serialize;
 
-pub(super) fn organisation(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Organisation {
-    let spec = spec_of("organisation");
-    let mut report_upward = Vec::new();
-    for e in bag.all("report_upward") {
-        let shape = Bag::shape(spec, "report_upward");
-        if let Some((to, within)) = v::ref_within(cx, e, shape.ref_kinds().unwrap_or(&[]), shape, 0)
-        {
-            report_upward.push(Report {
-                to,
-                within,
-                when: cond(cx, e),
-            });
-        }
-    }
-    let mut g = Get::new(cx, spec, bag);
-    Organisation {
-        decl,
-        scope: g.text("scope"),
-        services: g.words("services"),
-        sites: g.words("sites"),
-        jurisdictions: g.words("jurisdictions"),
-        regimes: g.words("regimes"),
-        parent: g.reference("parent"),
-        report_upward,
+use super::ids::*;
+use super::refs::*;
+use super::value::*;
+use super::vocab::*;
+use crate::source::{HasSpan, Span};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Organisation {
+    pub id: DeclId,
+    pub scope: Option<Prop<Text>>,
+    pub services: Option<Prop<List<Tag>>>,
+    pub sites: Option<Prop<List<Tag>>>,
+    pub jurisdictions: Option<Prop<List<Tag>>>,
+    pub regimes: Option<Prop<List<Tag>>>,
+    pub parent: Option<Prop<Ref<ExternalId>>>,
+    pub report_upward: Vec<Prop<ReportTo>>,
+}
+
+/// `group_csirt within 4h when severity >= sev2`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportTo {
+    pub to: Ref<ExternalId>,
+    pub within: Option<Within>,
+    pub when: Option<When>,
+    pub span: Span,
+}
+
+impl HasSpan for ReportTo {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn policy(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Policy {
-    let spec = spec_of("policy");
-    let approved_by = bag.first("approved_by").and_then(|e| {
-        let shape = Bag::shape(spec, "approved_by");
-        let kinds = shape.ref_kinds().unwrap_or(&[]);
-        let by = e
-            .args
-            .first()
-            .and_then(|a| v::ref_arg(cx, e, a, kinds, shape));
-        let on = match (e.args.get(1), e.args.get(2)) {
-            (None, None) => None,
-            (
-                Some(ast::Arg {
-                    value: Value::Word(w),
-                    ..
-                }),
-                Some(d),
-            ) if w == "on" && e.args.len() == 3 => match d.value {
-                Value::Date { .. } => v::date_arg(cx, d),
-                _ => {
-                    v::bad_value(cx, e, shape, Some(d));
-                    None
-                }
-            },
-            (Some(a), _) => {
-                v::bad_value(cx, e, shape, Some(a));
-                None
-            }
-            _ => None,
-        };
-        Some(Approval { by: by?, on })
-    });
-    let definitions = bag
-        .all("define")
-        .filter_map(|e| v::word_text(cx, e, Shape::Taxonomy))
-        .map(|(term, text)| Definition { term, text })
-        .collect();
-    let mut g = Get::new(cx, spec, bag);
-    Policy {
-        decl,
-        version: g.text("version"),
-        owner: g.reference("owner"),
-        approved_by,
-        review: g.every("review"),
-        next_review: g.date("next_review"),
-        purpose: g.text("purpose"),
-        commitment: g.text("commitment"),
-        covers: g.words("covers"),
-        definitions,
-        related: g.texts("related"),
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Policy {
+    pub id: DeclId,
+    pub version: Option<Prop<Text>>,
+    pub owner: Option<Prop<Ref<RoleOrPerson>>>,
+    pub approved_by: Option<Prop<Approval>>,
+    pub review: Option<Prop<Every>>,
+    pub next_review: Option<Prop<Date>>,
+    pub purpose: Option<Prop<Text>>,
+    pub commitment: Option<Prop<Text>>,
+    pub covers: Option<Prop<List<Spanned<Topic>>>>,
+    pub definitions: Vec<Prop<Definition>>,
+    pub related: Vec<Prop<Text>>,
+}
+
+/// `ceo on 2026-03-01`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Approval {
+    pub by: Ref<RoleOrPerson>,
+    pub on: Option<Date>,
+    pub span: Span,
+}
+
+impl HasSpan for Approval {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn person(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Person {
-    let out_of_band = bag
-        .all("out_of_band")
-        .filter_map(|e| v::word_text(cx, e, Shape::OutOfBand))
-        .map(|(method, address)| Contact { method, address })
-        .collect();
-    let mut g = Get::new(cx, spec_of("person"), bag);
-    Person {
-        decl,
-        email: g.contacts("email"),
-        phone: g.contacts("phone"),
-        out_of_band,
-        verified: g.date("verified"),
-        timezone: g.timezone("timezone"),
+/// `define incident "..."`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Definition {
+    pub term: Tag,
+    pub text: Text,
+    pub span: Span,
+}
+
+impl HasSpan for Definition {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn role(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Role {
-    let spec = spec_of("role");
-    let mut hands_over_to = Vec::new();
-    for e in bag.all("hands_over_to") {
-        if let Some(to) = v::reference(cx, e, &[Kind::Role]) {
-            hands_over_to.push(Handover {
-                to,
-                when: cond(cx, e),
-            });
-        }
-    }
-    let mut g = Get::new(cx, spec, bag);
-    let r = Role {
-        held_by: g.reference("held_by"),
-        backup: g.references("backup"),
-        authority: g.words("authority"),
-        duties: g.texts("duty"),
-        exclusive_with: g.references("exclusive_with"),
-        hands_over_to,
-        decl,
-    };
-    self_ref(
-        cx,
-        &r.decl,
-        &r.backup,
-        "is its own backup",
-        "a backup must be someone else: name another person, role or rota",
-    );
-    self_ref(
-        cx,
-        &r.decl,
-        &r.exclusive_with,
-        "is exclusive with itself",
-        "`exclusive_with` names the other roles one person must not hold at the same time",
-    );
-    let to: Vec<Ref> = r.hands_over_to.iter().map(|h| h.to.clone()).collect();
-    self_ref(
-        cx,
-        &r.decl,
-        &to,
-        "hands over to itself",
-        "command is handed over to another role",
-    );
-    r
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Person {
+    pub id: DeclId,
+    pub email: Vec<Prop<Text>>,
+    pub phone: Vec<Prop<Text>>,
+    pub out_of_band: Vec<Prop<Contact>>,
+    pub verified: Option<Prop<Date>>,
+    pub timezone: Option<Prop<TimeZone>>,
 }
 
-pub(super) fn team(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Team {
-    let mut g = Get::new(cx, spec_of("team"), bag);
-    Team {
-        decl,
-        lead: g.reference("lead"),
-        members: g.references("members"),
-        on_call: g.reference("on_call"),
-        purpose: g.text("purpose"),
+/// `signal "+44 7700 900001"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    pub method: Tag,
+    pub address: Text,
+    pub span: Span,
+}
+
+impl HasSpan for Contact {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn calendar(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Calendar {
-    let mut holidays = Vec::new();
-    for e in bag.all("holiday") {
-        match (e.args.first(), e.args.get(1), e.args.len()) {
-            (Some(d), name, 1 | 2) if matches!(d.value, Value::Date { .. }) => {
-                let name = match name.map(|a| &a.value) {
-                    Some(Value::Str(s)) => Some(s.clone()),
-                    None => None,
-                    Some(_) => {
-                        v::bad_value(cx, e, Shape::Holiday, name);
-                        continue;
-                    }
-                };
-                if let Some(date) = v::date_arg(cx, d) {
-                    holidays.push(Holiday { date, name });
-                }
-            }
-            _ => v::bad_value(cx, e, Shape::Holiday, None),
-        }
-    }
-    let mut g = Get::new(cx, spec_of("calendar"), bag);
-    Calendar {
-        decl,
-        timezone: g.timezone("timezone"),
-        hours: g.windows("hours"),
-        holidays,
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Role {
+    pub id: DeclId,
+    pub held_by: Option<Prop<Ref<RoleHolder>>>,
+    /// The backup chain, in order.
+    pub backup: Option<Prop<List<Ref<Backup>>>>,
+    pub authority: Option<Prop<List<Tag>>>,
+    pub duties: Vec<Prop<Text>>,
+    pub exclusive_with: Option<Prop<List<Ref<RoleId>>>>,
+    pub hands_over_to: Vec<Prop<Handover>>,
+}
+
+/// `crisis_lead when severity >= sev1`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Handover {
+    pub to: Ref<RoleId>,
+    pub when: Option<When>,
+    pub span: Span,
+}
+
+impl HasSpan for Handover {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn schedule(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Schedule {
-    let rotate = bag.first("rotate").and_then(|e| {
-        let period = e.args.first()?;
-        let every = v::word_of(
-            cx,
-            e,
-            period,
-            &["daily", "weekly", "fortnightly", "monthly"],
-            Shape::Rotation,
-        );
-        let people = match e.args.get(1) {
-            Some(list) if e.args.len() == 2 => {
-                let items: Vec<&ast::Arg> = match &list.value {
-                    Value::List(items) => items.iter().collect(),
-                    _ => vec![list],
-                };
-                items
-                    .into_iter()
-                    .filter_map(|a| v::ref_arg(cx, e, a, &[Kind::Person], Shape::Rotation))
-                    .collect()
-            }
-            _ => {
-                v::bad_value(cx, e, Shape::Rotation, e.args.get(1));
-                return None;
-            }
-        };
-        Some(Rotation {
-            every: every?,
-            people,
-        })
-    });
-    let mut g = Get::new(cx, spec_of("schedule"), bag);
-    Schedule {
-        decl,
-        timezone: g.timezone("timezone"),
-        hours: g.windows("hours"),
-        rotate,
-        calendar: g.reference("calendar"),
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Team {
+    pub id: DeclId,
+    pub lead: Option<Prop<Ref<RoleOrPerson>>>,
+    pub members: Option<Prop<List<Ref<RoleOrPerson>>>>,
+    pub on_call: Option<Prop<Ref<ScheduleId>>>,
+    pub purpose: Option<Prop<Text>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calendar {
+    pub id: DeclId,
+    pub timezone: Option<Prop<TimeZone>>,
+    pub hours: Vec<Prop<Window>>,
+    pub holidays: Vec<Prop<Holiday>>,
+}
+
+/// `2026-12-25 "Christmas Day"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Holiday {
+    pub date: Date,
+    pub name: Option<Text>,
+    pub span: Span,
+}
+
+impl HasSpan for Holiday {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn point_of_contact(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> PointOfContact {
-    let mut g = Get::new(cx, spec_of("point_of_contact"), bag);
-    PointOfContact {
-        decl,
-        held_by: g.reference("held_by"),
-        hours: g.windows("hours"),
-        timezone: g.timezone("timezone"),
-        out_of_hours: g.reference("out_of_hours"),
-        assess_within: g.within("assess_within"),
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Schedule {
+    pub id: DeclId,
+    pub timezone: Option<Prop<TimeZone>>,
+    pub hours: Vec<Prop<Window>>,
+    pub rotate: Option<Prop<Rotation>>,
+    pub calendar: Option<Prop<Ref<CalendarId>>>,
+}
+
+/// `weekly [carol, dave]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rotation {
+    pub every: Spanned<RotationPeriod>,
+    pub people: List<Ref<PersonId>>,
+    pub span: Span,
+}
+
+impl HasSpan for Rotation {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn channel(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Channel {
-    let mut g = Get::new(cx, spec_of("channel"), bag);
-    Channel {
-        decl,
-        kind: g.word("kind"),
-        url: g.contact("url"),
-        email: g.contact("email"),
-        phone: g.contact("phone"),
-        audience: g.audience("audience"),
-        lands_at: g.reference("lands_at"),
-        hours: g.windows("hours"),
-        timezone: g.timezone("timezone"),
-        form: g.reference("form"),
-        out_of_band: g.flag("out_of_band"),
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PointOfContact {
+    pub id: DeclId,
+    pub held_by: Option<Prop<Ref<PocStaff>>>,
+    pub hours: Vec<Prop<Window>>,
+    pub timezone: Option<Prop<TimeZone>>,
+    pub out_of_hours: Option<Prop<Ref<OutOfHours>>>,
+    pub assess_within: Option<Prop<Within>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Channel {
+    pub id: DeclId,
+    pub kind: Option<Prop<Spanned<ChannelKind>>>,
+    pub url: Option<Prop<Text>>,
+    pub email: Option<Prop<Text>>,
+    pub phone: Option<Prop<Text>>,
+    pub audience: Option<Prop<List<Member<ChannelUser>>>>,
+    pub lands_at: Option<Prop<Ref<PocId>>>,
+    pub hours: Vec<Prop<Window>>,
+    pub timezone: Option<Prop<TimeZone>>,
+    pub form: Option<Prop<Ref<FormId>>>,
+    pub out_of_band: Option<Flag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct External {
+    pub id: DeclId,
+    pub kind: Option<Prop<Spanned<ExternalKind>>>,
+    pub email: Option<Prop<Text>>,
+    pub phone: Option<Prop<Text>>,
+    pub url: Option<Prop<Text>>,
+    pub verified: Option<Prop<Date>>,
+    pub contract: Option<Prop<Text>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Impact {
+    pub id: DeclId,
+    /// Numbered 1, 2, 3, ... from the least severe.
+    pub levels: Vec<Prop<ImpactLevel>>,
+}
+
+/// `1 "under 10k EUR"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImpactLevel {
+    pub level: Spanned<u32>,
+    pub text: Text,
+    pub span: Span,
+}
+
+impl HasSpan for ImpactLevel {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn external(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> External {
-    let mut g = Get::new(cx, spec_of("external"), bag);
-    External {
-        decl,
-        kind: g.word("kind"),
-        email: g.contact("email"),
-        phone: g.contact("phone"),
-        url: g.contact("url"),
-        verified: g.date("verified"),
-        contract: g.text("contract"),
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scale {
+    pub id: DeclId,
+    /// Most severe first.
+    pub levels: Vec<Level>,
+    pub if_unsure: Option<Prop<Spanned<IfUnsure>>>,
+    pub default: Option<Flag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Level {
+    pub id: DeclId,
+    /// The criteria.
+    pub when: Option<When>,
+    pub acknowledge: Option<Prop<Within>>,
+    pub contain: Option<Prop<Within>>,
+    pub resolve: Option<Prop<Within>>,
+    pub update: Option<Prop<Cadence>>,
+    pub decided_by: Option<Prop<Ref<Holder>>>,
+    pub notify: Option<Prop<List<Ref<Party>>>>,
+    pub crisis: Option<Flag>,
+    pub review: Option<Prop<Within>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mapping {
+    pub id: DeclId,
+    pub from: Option<Prop<Ref<ScaleId>>>,
+    pub to: Option<Prop<Ref<ScaleId>>>,
+    pub pairs: Vec<Prop<LevelPair>>,
+}
+
+/// `p1 -> sev1`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelPair {
+    pub from: Ref<LevelId>,
+    pub arrow: Span,
+    pub to: Ref<LevelId>,
+    pub span: Span,
+}
+
+impl HasSpan for LevelPair {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn impact(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Impact {
-    let mut levels: Vec<ImpactLevel> = Vec::new();
-    for e in bag.all("level") {
-        match (e.args.first(), e.args.get(1)) {
-            (
-                Some(n),
-                Some(ast::Arg {
-                    value: Value::Str(text),
-                    ..
-                }),
-            ) if matches!(n.value, Value::Integer(_)) && e.args.len() == 2 => {
-                let Some(level) = v::int_arg(cx, n, 1) else {
-                    continue;
-                };
-                let expected = levels.len() as u32 + 1;
-                if level != expected {
-                    let mut d = Diagnostic::new(
-                        Code::ImpactLevelsOutOfOrder,
-                        n.span,
-                        format!("impact level {level} where {expected} was expected"),
-                    )
-                    .label(format!("expected level {expected}"))
-                    .help("number the levels 1, 2, 3, ... from the least to the most severe");
-                    if let Some(prev) = levels.iter().find(|l| l.level == level) {
-                        d = d.with_secondary(prev.span, "already declared here");
-                    }
-                    cx.report(d);
-                    continue;
-                }
-                levels.push(ImpactLevel {
-                    level,
-                    text: text.clone(),
-                    span: n.span,
-                });
-            }
-            _ => v::bad_value(cx, e, Shape::ImpactLevel, None),
-        }
-    }
-    Impact { decl, levels }
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Category {
+    pub id: DeclId,
+    /// The enclosing category, if nested; the span is the enclosing category's name.
+    pub parent: Option<Spanned<CategoryId>>,
+    pub threat: Option<Prop<Spanned<Threat>>>,
+    pub maps_to: Vec<Prop<TaxonomyTerm>>,
+    pub attack: Option<Prop<List<Tag>>>,
+    pub minimum: Option<Prop<Ref<LevelId>>>,
+    pub procedure: Option<Prop<Ref<ProcedureId>>>,
+    pub description: Option<Prop<Text>>,
 }
 
-pub(super) fn scale(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Scale {
-    let mut levels = Vec::new();
-    let mut seen = Seen::default();
-    for (spec, e) in &bag.children {
-        let h = header(cx, spec, e);
-        no_rest(cx, spec, h.rest);
-        let ldecl = decl_of(spec, e, h.name_ident.as_ref());
-        // A second level of the same name is checked, but not kept.
-        let first = seen.first(cx, &ldecl, "level", "scale", &decl.name);
-        let entries: &[Entry] = e.block.as_ref().map_or(&[], |b| b.entries.as_slice());
-        let lbag = Bag::build(cx, spec, entries);
-        let mut g = Get::new(cx, spec, &lbag);
-        let level = Level {
-            decl: ldecl,
-            when: g.when(),
-            acknowledge: g.within("acknowledge"),
-            contain: g.within("contain"),
-            resolve: g.within("resolve"),
-            update: g.cadence("update"),
-            decided_by: g.reference("decided_by"),
-            notify: g.references("notify"),
-            crisis: g.flag("crisis"),
-            review: g.within("review"),
-        };
-        if first {
-            levels.push(level);
-        }
-    }
-    let mut g = Get::new(cx, spec_of("scale"), bag);
-    Scale {
-        decl,
-        levels,
-        if_unsure: g.word("if_unsure"),
-        default: g.flag("default"),
+/// `enisa "Malicious Code"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaxonomyTerm {
+    pub taxonomy: Tag,
+    pub term: Text,
+    pub span: Span,
+}
+
+impl HasSpan for TaxonomyTerm {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn mapping(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Mapping {
-    let mut g = Get::new(cx, spec_of("mapping"), bag);
-    let from = g.reference("from");
-    let to = g.reference("to");
-    for (key, r) in [("from", &from), ("to", &to)] {
-        if bag.first(key).is_none() {
-            cx.report(
-                Diagnostic::new(
-                    Code::MissingProperty,
-                    decl.name_span,
-                    format!("mapping `{}` has no `{key}`", decl.name),
-                )
-                .label(format!("`{key}` missing"))
-                .help("a mapping names the scale it maps `from` and the scale it maps `to`"),
-            );
-        }
-        let _ = r;
-    }
-    let mut pairs = Vec::new();
-    for e in bag.all("map") {
-        let Some((a, b)) = v::arrow_pair(cx, e, Shape::LevelPair) else {
-            continue;
-        };
-        let (Some(f), Some(t)) = (&from, &to) else {
-            continue;
-        };
-        let la = match &a.value {
-            Value::Word(w) => cx.level(w, a.span, Some(&f.name)),
-            _ => None,
-        };
-        let lb = match &b.value {
-            Value::Word(w) => cx.level(w, b.span, Some(&t.name)),
-            _ => None,
-        };
-        if e.args.len() > 3 {
-            v::bad_value(cx, e, Shape::LevelPair, e.args.get(3));
-        }
-        if let (Some(la), Some(lb)) = (la, lb) {
-            pairs.push((la, lb));
-        }
-    }
-    Mapping {
-        decl,
-        from,
-        to,
-        pairs,
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Escalation {
+    pub id: DeclId,
+    pub hops: Vec<Hop>,
+    pub repeat: Option<Prop<Repeat>>,
+}
+
+/// `hop service_desk -> isirt within 15m when severity >= sev2`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hop {
+    pub id: DeclId,
+    /// The `hop` key word.
+    pub key: Span,
+    pub from: Ref<Responder>,
+    pub arrow: Span,
+    pub to: Ref<Responder>,
+    pub within: Option<Within>,
+    pub when: Option<When>,
+    /// The whole hop.
+    pub span: Span,
+}
+
+impl HasSpan for Hop {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn category(
-    cx: &mut Cx,
-    decl: Decl,
-    bag: &Bag<'_>,
-    parent: Option<&str>,
-    out: &mut Vec<Category>,
-) {
-    let spec = spec_of("category");
-    let maps_to = bag
-        .all("maps_to")
-        .filter_map(|e| v::word_text(cx, e, Shape::Taxonomy))
-        .map(|(taxonomy, term)| TaxonomyTerm { taxonomy, term })
-        .collect();
-    let mut g = Get::new(cx, spec, bag);
-    let c = Category {
-        parent: parent.map(str::to_string),
-        threat: g.word("threat"),
-        maps_to,
-        attack: g.words("attack"),
-        minimum: g.level("minimum"),
-        procedure: g.reference("procedure"),
-        description: g.text("description"),
-        decl,
-    };
-    let name = c.decl.name.clone();
-    out.push(c);
-    for (cspec, e) in &bag.children {
-        let h = header(cx, cspec, e);
-        no_rest(cx, cspec, h.rest);
-        let cdecl = decl_of(cspec, e, h.name_ident.as_ref());
-        let entries: &[Entry] = e.block.as_ref().map_or(&[], |b| b.entries.as_slice());
-        let cbag = Bag::build(cx, cspec, entries);
-        category(cx, cdecl, &cbag, Some(&name), out);
+/// `2 every 15m`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Repeat {
+    pub times: Spanned<u32>,
+    pub every: Option<Every>,
+    pub span: Span,
+}
+
+impl HasSpan for Repeat {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn escalation(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Escalation {
-    let spec = spec_of("escalation");
-    let shape = Bag::shape(spec, "hop");
-    let kinds = shape.ref_kinds().unwrap_or(&[]);
-    let mut hops = Vec::new();
-    for e in bag.all("hop") {
-        let Some((a, _)) = v::arrow_pair(cx, e, shape) else {
-            continue;
-        };
-        let from = v::ref_arg(cx, e, a, kinds, shape);
-        let Some((to, within)) = v::ref_within(cx, e, kinds, shape, 2) else {
-            continue;
-        };
-        let when = cond(cx, e);
-        if let Some(from) = from {
-            hops.push(Hop {
-                from,
-                to,
-                within,
-                when,
-                span: e.span,
-            });
-        }
-    }
-    let repeat = bag.first("repeat").and_then(|e| {
-        let n = e
-            .args
-            .first()
-            .filter(|a| matches!(a.value, Value::Integer(_)));
-        let Some(n) = n else {
-            v::bad_value(cx, e, Shape::Repeat, None);
-            return None;
-        };
-        let times = v::int_arg(cx, n, 1)?;
-        let every = match (e.args.get(1), e.args.get(2)) {
-            (None, _) => None,
-            (
-                Some(ast::Arg {
-                    value: Value::Word(w),
-                    ..
-                }),
-                Some(d),
-            ) if w == "every" && e.args.len() == 3 => match d.value {
-                Value::Duration { .. } => v::duration_arg(cx, d),
-                _ => {
-                    v::bad_value(cx, e, Shape::Repeat, Some(d));
-                    None
-                }
-            },
-            (Some(a), _) => {
-                v::bad_value(cx, e, Shape::Repeat, Some(a));
-                None
-            }
-        };
-        Some(Repeat { times, every })
-    });
-    Escalation { decl, hops, repeat }
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub id: DeclId,
+    pub custodian: Option<Prop<Ref<RoleOrPerson>>>,
+    pub log: Option<Prop<Ref<FormId>>>,
+    pub retain: Option<Prop<Duration>>,
+    pub storage: Option<Prop<Text>>,
+    pub rules: Vec<Prop<Text>>,
 }
 
-pub(super) fn evidence(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Evidence {
-    let mut g = Get::new(cx, spec_of("evidence"), bag);
-    Evidence {
-        decl,
-        custodian: g.reference("custodian"),
-        log: g.reference("log"),
-        retain: g.duration("retain"),
-        storage: g.text("storage"),
-        rules: g.texts("rule"),
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Communications {
+    pub id: DeclId,
+    pub statements_approved_by: Option<Prop<Quorum<Holder>>>,
+    pub war_room: Option<Prop<Text>>,
+    pub channel: Option<Prop<Ref<ChannelId>>>,
+    pub audiences: Vec<Audience>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Audience {
+    pub id: DeclId,
+    pub contacts: Option<Prop<List<Member<Party>>>>,
+    pub via: Option<Prop<Text>>,
+    pub updates: Vec<Prop<Update>>,
+}
+
+/// `every 30m when severity >= sev1`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Update {
+    pub cadence: Cadence,
+    pub when: Option<When>,
+    pub span: Span,
+}
+
+impl HasSpan for Update {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn communications(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Communications {
-    let mut audiences = Vec::new();
-    let mut seen = Seen::default();
-    for (spec, e) in &bag.children {
-        let h = header(cx, spec, e);
-        no_rest(cx, spec, h.rest);
-        let adecl = decl_of(spec, e, h.name_ident.as_ref());
-        let first = seen.first(cx, &adecl, "audience", "communications plan", &decl.name);
-        let entries: &[Entry] = e.block.as_ref().map_or(&[], |b| b.entries.as_slice());
-        let abag = Bag::build(cx, spec, entries);
-        let mut updates = Vec::new();
-        for u in abag.all("update") {
-            if let Some(cadence) = v::cadence(cx, u) {
-                updates.push(Update {
-                    cadence,
-                    when: cond(cx, u),
-                });
-            }
-        }
-        let mut g = Get::new(cx, spec, &abag);
-        let audience = Audience {
-            decl: adecl,
-            contacts: g.audience("contacts"),
-            via: g.text("via"),
-            updates,
-        };
-        if first {
-            audiences.push(audience);
-        }
-    }
-    let mut g = Get::new(cx, spec_of("communications"), bag);
-    Communications {
-        decl,
-        statements_approved_by: g.quorum("statements_approved_by"),
-        war_room: g.text("war_room"),
-        channel: g.reference("channel"),
-        audiences,
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Obligation {
+    pub id: DeclId,
+    /// The trigger.
+    pub when: Option<When>,
+    pub regime: Option<Prop<List<Tag>>>,
+    pub reference: Option<Prop<Text>>,
+    pub clock_starts: Option<Prop<Spanned<ClockStart>>>,
+    pub deadlines: Vec<Prop<Deadline>>,
+    pub to: Option<Prop<Ref<ExternalId>>>,
+    pub owner: Option<Prop<Ref<RoleOrPerson>>>,
+    pub form: Option<Prop<Ref<FormId>>>,
+}
+
+/// `early_warning 24h`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deadline {
+    pub name: Tag,
+    pub within: Duration,
+    pub span: Span,
+}
+
+impl HasSpan for Deadline {
+    fn span(&self) -> Span {
+        self.span
     }
 }
 
-pub(super) fn obligation(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Obligation {
-    let mut deadlines = Vec::new();
-    for e in bag.all("deadline") {
-        match (e.args.first(), e.args.get(1)) {
-            (
-                Some(ast::Arg {
-                    value: Value::Word(w),
-                    ..
-                }),
-                Some(d),
-            ) if matches!(d.value, Value::Duration { .. }) && e.args.len() == 2 => {
-                if let Some(within) = v::duration_arg(cx, d) {
-                    deadlines.push(Deadline {
-                        name: w.clone(),
-                        within,
-                    });
-                }
-            }
-            _ => v::bad_value(cx, e, Shape::Deadline, None),
-        }
-    }
-    let mut g = Get::new(cx, spec_of("obligation"), bag);
-    Obligation {
-        decl,
-        when: g.when(),
-        regime: g.words("regime"),
-        reference: g.text("reference"),
-        clock_starts: g.word("clock_starts"),
-        deadlines,
-        to: g.reference("to"),
-        owner: g.reference("owner"),
-        form: g.reference("form"),
-    }
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Form {
+    pub id: DeclId,
+    pub kind: Option<Prop<Spanned<FormKind>>>,
+    pub fields: Vec<Field>,
 }
 
-pub(super) fn form(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Form {
-    let mut fields = Vec::new();
-    let mut seen = Seen::default();
-    for (spec, e) in &bag.children {
-        let h = header(cx, spec, e);
-        let fdecl = decl_of(spec, e, h.name_ident.as_ref());
-        let first = seen.first(cx, &fdecl, "field", "form", &decl.name);
-        let entries: &[Entry] = e.block.as_ref().map_or(&[], |b| b.entries.as_slice());
-        let fbag = Bag::build(cx, spec, entries);
-        // Short form: `field NAME ["Title"] TYPE [required]`.
-        let types = match Bag::shape(spec, "type") {
-            Shape::Word(w) => w,
-            _ => &[],
-        };
-        let mut inline_type = None;
-        let mut inline_required = false;
-        for a in h.rest {
-            match &a.value {
-                Value::Word(w) if w == "required" && !inline_required => inline_required = true,
-                Value::Word(_) if inline_type.is_none() => {
-                    inline_type = v::word_of(cx, e, a, types, Shape::Word(types));
-                }
-                _ => no_rest(cx, spec, std::slice::from_ref(a)),
-            }
-        }
-        let mut g = Get::new(cx, spec, &fbag);
-        let type_ = g.word("type").or(inline_type);
-        let field = Field {
-            decl: fdecl,
-            type_,
-            required: g.flag("required") || inline_required,
-            help: g.text("help"),
-        };
-        if first {
-            fields.push(field);
-        }
-    }
-    let mut g = Get::new(cx, spec_of("form"), bag);
-    Form {
-        decl,
-        kind: g.word("kind"),
-        fields,
-    }
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    pub id: DeclId,
+    #[serde(rename = "type")]
+    pub type_: Option<Prop<Spanned<FieldType>>>,
+    pub required: Option<Flag>,
+    pub help: Option<Prop<Text>>,
 }
 
-pub(super) fn training(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Training {
-    let mut g = Get::new(cx, spec_of("training"), bag);
-    Training {
-        decl,
-        audience: g.audience("audience"),
-        every: g.duration("every"),
-        topics: g.texts("topics"),
-        format: g.word("format"),
-    }
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Training {
+    pub id: DeclId,
+    pub audience: Option<Prop<List<Member<Holder>>>>,
+    pub every: Option<Prop<Duration>>,
+    pub topics: Option<Prop<List<Text>>>,
+    pub format: Option<Prop<Spanned<TrainingFormat>>>,
 }
 
-pub(super) fn exercise(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Exercise {
-    let mut g = Get::new(cx, spec_of("exercise"), bag);
-    Exercise {
-        decl,
-        kind: g.word("kind"),
-        audience: g.audience("audience"),
-        every: g.duration("every"),
-        scenario: g.reference("scenario"),
-        severity: g.level("severity"),
-        last: g.date("last"),
-        next: g.date("next"),
-    }
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exercise {
+    pub id: DeclId,
+    pub kind: Option<Prop<Spanned<ExerciseKind>>>,
+    pub audience: Option<Prop<List<Member<Holder>>>>,
+    pub every: Option<Prop<Duration>>,
+    pub scenario: Option<Prop<Ref<CategoryId>>>,
+    pub severity: Option<Prop<Ref<LevelId>>>,
+    pub last: Option<Prop<Date>>,
+    pub next: Option<Prop<Date>>,
 }
 
-pub(super) fn review(cx: &mut Cx, decl: Decl, bag: &Bag<'_>) -> Review {
-    let post_incident = bag.first("post_incident").and_then(|e| {
-        let within = v::within(cx, e)?;
-        Some(PostIncident {
-            within,
-            when: cond(cx, e),
-        })
-    });
-    let mut g = Get::new(cx, spec_of("review"), bag);
-    Review {
-        decl,
-        post_incident,
-        owner: g.reference("owner"),
-        scheme: g.every("scheme"),
-        metrics: g.words("metrics"),
-        improvements_by: g.reference("improvements_by"),
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Review {
+    pub id: DeclId,
+    pub post_incident: Option<Prop<PostIncident>>,
+    pub owner: Option<Prop<Ref<RoleOrPerson>>>,
+    pub scheme: Option<Prop<Every>>,
+    pub metrics: Option<Prop<List<Tag>>>,
+    pub improvements_by: Option<Prop<Ref<RoleOrPerson>>>,
+}
+
+/// `within 5bd when severity >= sev2`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostIncident {
+    pub within: Within,
+    pub when: Option<When>,
+    pub span: Span,
+}
+
+impl HasSpan for PostIncident {
+    fn span(&self) -> Span {
+        self.span
     }
 }

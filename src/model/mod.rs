@@ -1,15 +1,69 @@
-//! The model layer: the schema of the language, and the lowering of syntax trees into a
-//! resolved, typed, serialisable [`Model`]. It does no I/O.
+//! The model layer: the schema of the language, and the policy as typed, resolved data.
+//!
+//! It is built in two halves: [`lower`] reads each item's tree by the schema (in parallel,
+//! one item at a time, so that no tree outlives its item), and [`resolve`] registers every
+//! name in the [`Index`](crate::index::Index) and fills in every reference. The model does no
+//! I/O.
 
-mod bag;
-mod conditions;
-mod cx;
-mod decls;
-mod lower;
-mod procedures;
+pub mod condition;
+pub mod decls;
+pub mod ids;
+pub mod lower;
+pub mod procedure;
+pub mod refs;
+pub mod resolve;
 pub mod schema;
-pub mod types;
-mod values;
+pub mod value;
+pub mod vocab;
 
-pub use lower::{Gaps, Lowered, lower};
-pub use types::Model;
+use serde::Serialize;
+
+pub use condition::*;
+pub use decls::*;
+pub use ids::*;
+pub use procedure::*;
+pub use refs::*;
+pub use value::*;
+pub use vocab::*;
+
+use crate::source::Span;
+
+/// A whole policy, resolved. Each list is in declaration order (files in load order); a
+/// typed id is a position in its list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Model {
+    pub organisations: Vec<Organisation>,
+    pub policies: Vec<Policy>,
+    pub people: Vec<Person>,
+    pub roles: Vec<Role>,
+    pub teams: Vec<Team>,
+    pub calendars: Vec<Calendar>,
+    pub schedules: Vec<Schedule>,
+    pub points_of_contact: Vec<PointOfContact>,
+    pub channels: Vec<Channel>,
+    pub externals: Vec<External>,
+    pub impacts: Vec<Impact>,
+    pub scales: Vec<Scale>,
+    pub mappings: Vec<Mapping>,
+    /// Every category, nested ones included, in pre-order.
+    pub categories: Vec<Category>,
+    pub escalations: Vec<Escalation>,
+    pub procedures: Vec<Procedure>,
+    pub evidence: Vec<Evidence>,
+    pub communications: Vec<Communications>,
+    pub obligations: Vec<Obligation>,
+    pub forms: Vec<Form>,
+    pub trainings: Vec<Training>,
+    pub exercises: Vec<Exercise>,
+    pub reviews: Vec<Review>,
+    /// The `##` docs of properties: (key word's span, doc's span), sorted.
+    pub prop_docs: Vec<(Span, Span)>,
+}
+
+impl Model {
+    /// The `##` doc above a property, by the span of its key word.
+    pub fn prop_doc(&self, key: Span) -> Option<Span> {
+        let i = self.prop_docs.partition_point(|(k, _)| *k < key);
+        self.prop_docs.get(i).filter(|(k, _)| *k == key).map(|(_, d)| *d)
+    }
+}

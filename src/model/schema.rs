@@ -4,6 +4,12 @@
 
 use serde::Serialize;
 
+use super::refs::{
+    Backup, ChannelUser, Holder, OutOfHours, Party, PocStaff, RefTarget, Responder, RoleHolder,
+    RoleOrPerson,
+};
+use super::vocab::*;
+
 /// The kinds of declaration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -24,6 +30,7 @@ pub enum Kind {
     Mapping,
     Category,
     Escalation,
+    Hop,
     Procedure,
     Step,
     Option,
@@ -59,6 +66,7 @@ impl Kind {
             Kind::Mapping => "a scale mapping",
             Kind::Category => "an incident category",
             Kind::Escalation => "an escalation path",
+            Kind::Hop => "an escalation hop",
             Kind::Procedure => "a procedure",
             Kind::Step => "a step",
             Kind::Option => "an option",
@@ -87,7 +95,19 @@ impl Kind {
                 | Kind::Calendar
                 | Kind::External
                 | Kind::Impact
+                | Kind::Form
+                | Kind::Escalation
         )
+    }
+
+    /// Whether a policy has at most one declaration of this kind.
+    pub fn singleton(self) -> bool {
+        matches!(self, Kind::Policy | Kind::Review)
+    }
+
+    /// The word for it: "role", "external party".
+    pub fn noun(self) -> &'static str {
+        self.article().split_once(' ').map_or("", |(_, k)| k)
     }
 }
 
@@ -242,50 +262,16 @@ const fn when(key: &'static str, shape: Shape, repeat: bool, summary: &'static s
 use Kind as K;
 
 /// Who can be responsible for something.
-pub const HOLDERS: &[Kind] = &[K::Role, K::Person, K::Team];
+pub const HOLDERS: &[Kind] = Holder::KINDS;
 /// Who can be on the receiving end of a handover or a notification.
-pub const PARTIES: &[Kind] = &[K::Role, K::Person, K::Team, K::PointOfContact, K::External];
+pub const PARTIES: &[Kind] = Party::KINDS;
 /// Where a report or an escalation can go.
-pub const RESPONDERS: &[Kind] = &[K::Role, K::Person, K::Team, K::PointOfContact, K::Schedule];
+pub const RESPONDERS: &[Kind] = Responder::KINDS;
+const ROLE_OR_PERSON: &[Kind] = RoleOrPerson::KINDS;
 
-pub const TOPICS: &[&str] = &[
-    "detection",
-    "reporting",
-    "assessment",
-    "response",
-    "crisis",
-    "forensics",
-    "communications",
-    "escalation",
-    "lessons_learnt",
-    "improvement",
-    "training",
-    "exercises",
-];
-
-pub const PHASES: &[&str] = &[
-    "plan",
-    "detection",
-    "reporting",
-    "assessment",
-    "response",
-    "crisis",
-    "forensics",
-    "communications",
-    "review",
-    "lessons_learnt",
-    "improvement",
-];
-
-pub const GROUPS: &[&str] = &[
-    "all_staff",
-    "contractors",
-    "it_staff",
-    "management",
-    "customers",
-    "suppliers",
-    "public",
-];
+pub const TOPICS: &[&str] = Topic::WORDS;
+pub const PHASES: &[&str] = Phase::WORDS;
+pub const GROUPS: &[&str] = Group::WORDS;
 
 const STEP_COMMON: [Prop; 7] = [
     p("owner", Shape::Ref(HOLDERS), "who carries the step out"),
@@ -365,12 +351,12 @@ pub static DECLS: &[DeclSpec] = &[
             p("version", Shape::Text, "document version"),
             p(
                 "owner",
-                Shape::Ref(&[K::Role, K::Person]),
+                Shape::Ref(ROLE_OR_PERSON),
                 "who owns the policy",
             ),
             p(
                 "approved_by",
-                Shape::Approval(&[K::Role, K::Person]),
+                Shape::Approval(ROLE_OR_PERSON),
                 "approval by top management, with its date",
             ),
             p("review", Shape::Every, "how often the policy is reviewed"),
@@ -419,12 +405,12 @@ pub static DECLS: &[DeclSpec] = &[
         props: &[
             p(
                 "held_by",
-                Shape::Ref(&[K::Person, K::Schedule, K::Team]),
+                Shape::Ref(RoleHolder::KINDS),
                 "who holds the role",
             ),
             p(
                 "backup",
-                Shape::Refs(&[K::Person, K::Role, K::Schedule]),
+                Shape::Refs(Backup::KINDS),
                 "the backup chain, in order",
             ),
             p("authority", Shape::Tags, "what the role may decide or do"),
@@ -452,10 +438,10 @@ pub static DECLS: &[DeclSpec] = &[
         props: &[
             p(
                 "lead",
-                Shape::Ref(&[K::Role, K::Person]),
+                Shape::Ref(ROLE_OR_PERSON),
                 "who leads the team",
             ),
-            p("members", Shape::Refs(&[K::Role, K::Person]), "the members"),
+            p("members", Shape::Refs(ROLE_OR_PERSON), "the members"),
             p(
                 "on_call",
                 Shape::Ref(&[K::Schedule]),
@@ -513,14 +499,14 @@ pub static DECLS: &[DeclSpec] = &[
         props: &[
             p(
                 "held_by",
-                Shape::Ref(&[K::Person, K::Role, K::Schedule, K::Team]),
+                Shape::Ref(PocStaff::KINDS),
                 "who staffs it",
             ),
             many("hours", Shape::Window, "opening hours"),
             p("timezone", Shape::TimeZone, "time zone of the hours"),
             p(
                 "out_of_hours",
-                Shape::Ref(&[K::Schedule, K::Role, K::Person, K::Team]),
+                Shape::Ref(OutOfHours::KINDS),
                 "who takes reports outside the hours",
             ),
             p(
@@ -540,15 +526,7 @@ pub static DECLS: &[DeclSpec] = &[
         props: &[
             p(
                 "kind",
-                Shape::Word(&[
-                    "portal",
-                    "email",
-                    "phone",
-                    "form",
-                    "chat",
-                    "in_person",
-                    "api",
-                ]),
+                Shape::Word(ChannelKind::WORDS),
                 "what sort of channel",
             ),
             p("url", Shape::Url, "web address"),
@@ -556,7 +534,7 @@ pub static DECLS: &[DeclSpec] = &[
             p("phone", Shape::Phone, "telephone number"),
             p(
                 "audience",
-                Shape::Audience(&[K::Role, K::Team, K::Person]),
+                Shape::Audience(ChannelUser::KINDS),
                 "who may use it",
             ),
             p(
@@ -584,21 +562,7 @@ pub static DECLS: &[DeclSpec] = &[
         props: &[
             p(
                 "kind",
-                Shape::Word(&[
-                    "national_csirt",
-                    "regulator",
-                    "law_enforcement",
-                    "isp",
-                    "hosting",
-                    "vendor",
-                    "insurer",
-                    "ir_retainer",
-                    "media",
-                    "parent",
-                    "customer",
-                    "supplier",
-                    "other",
-                ]),
+                Shape::Word(ExternalKind::WORDS),
                 "what sort of party",
             ),
             p("email", Shape::Email, "e-mail address"),
@@ -696,7 +660,7 @@ pub static DECLS: &[DeclSpec] = &[
         props: &[
             p(
                 "threat",
-                Shape::Word(&["deliberate", "accidental", "error", "unknown"]),
+                Shape::Word(Threat::WORDS),
                 "threat type",
             ),
             many(
@@ -904,7 +868,7 @@ pub static DECLS: &[DeclSpec] = &[
         props: &[
             p(
                 "custodian",
-                Shape::Ref(&[K::Role, K::Person]),
+                Shape::Ref(ROLE_OR_PERSON),
                 "who keeps the evidence",
             ),
             p("log", Shape::Ref(&[K::Form]), "the chain-of-custody form"),
@@ -969,20 +933,14 @@ pub static DECLS: &[DeclSpec] = &[
             p("reference", Shape::Text, "the article or clause"),
             p(
                 "clock_starts",
-                Shape::Word(&[
-                    "detection",
-                    "awareness",
-                    "confirmation",
-                    "classification",
-                    "report",
-                ]),
+                Shape::Word(ClockStart::WORDS),
                 "when the deadlines start to run",
             ),
             many("deadline", Shape::Deadline, "a named deadline"),
             p("to", Shape::Ref(&[K::External]), "the recipient"),
             p(
                 "owner",
-                Shape::Ref(&[K::Role, K::Person]),
+                Shape::Ref(ROLE_OR_PERSON),
                 "who makes the notification",
             ),
             p("form", Shape::Ref(&[K::Form]), "the form used"),
@@ -997,13 +955,7 @@ pub static DECLS: &[DeclSpec] = &[
         clause: "Annex A",
         props: &[p(
             "kind",
-            Shape::Word(&[
-                "event_report",
-                "incident_report",
-                "vulnerability_report",
-                "evidence_log",
-                "other",
-            ]),
+            Shape::Word(FormKind::WORDS),
             "what the form is for",
         )],
     },
@@ -1017,19 +969,7 @@ pub static DECLS: &[DeclSpec] = &[
         props: &[
             p(
                 "type",
-                Shape::Word(&[
-                    "text",
-                    "datetime",
-                    "date",
-                    "person",
-                    "contact",
-                    "category",
-                    "severity",
-                    "impact_assessment",
-                    "choice",
-                    "number",
-                    "yes_no",
-                ]),
+                Shape::Word(FieldType::WORDS),
                 "what the field holds",
             ),
             p("required", Shape::Flag, "must be filled in"),
@@ -1049,7 +989,7 @@ pub static DECLS: &[DeclSpec] = &[
             p("topics", Shape::Texts, "what it covers"),
             p(
                 "format",
-                Shape::Word(&["e_learning", "classroom", "briefing", "workshop"]),
+                Shape::Word(TrainingFormat::WORDS),
                 "how it is given",
             ),
         ],
@@ -1064,7 +1004,7 @@ pub static DECLS: &[DeclSpec] = &[
         props: &[
             p(
                 "kind",
-                Shape::Word(&["tabletop", "walkthrough", "simulation", "live"]),
+                Shape::Word(ExerciseKind::WORDS),
                 "what sort of exercise",
             ),
             p("audience", Shape::Audience(HOLDERS), "who takes part"),
@@ -1095,14 +1035,14 @@ pub static DECLS: &[DeclSpec] = &[
             ),
             p(
                 "owner",
-                Shape::Ref(&[K::Role, K::Person]),
+                Shape::Ref(ROLE_OR_PERSON),
                 "who runs the reviews",
             ),
             p("scheme", Shape::Every, "how often the scheme is reviewed"),
             p("metrics", Shape::Tags, "what is measured"),
             p(
                 "improvements_by",
-                Shape::Ref(&[K::Role, K::Person]),
+                Shape::Ref(ROLE_OR_PERSON),
                 "who carries improvements through",
             ),
         ],
@@ -1213,4 +1153,13 @@ pub fn kinds_phrase(kinds: &[Kind]) -> String {
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
+}
+
+/// A property's key word as the schema spells it (`"value"` for a word that is none).
+pub fn static_key(key: &str) -> &'static str {
+    DECLS
+        .iter()
+        .flat_map(|d| d.props)
+        .find(|p| p.key == key)
+        .map_or("value", |p| p.key)
 }

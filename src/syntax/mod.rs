@@ -1,142 +1,128 @@
-//! The syntax layer: text to a spanned tree ([`ast`]). It knows the grammar and nothing of the
-//! model: no key word of the schema appears here.
+//! The syntax layer: text to a lossless, spanned tree ([`tree`]). It knows the grammar and
+//! nothing of the model: no key word of the schema appears here.
+//!
+//! A file is scanned once ([`scan`]), which cuts it into top-level items; each item is then
+//! parsed on its own ([`parse_item`]), so that items parse in parallel and one item's errors
+//! never hide another's.
 
-pub mod ast;
-pub mod parser;
-pub mod split;
+mod build;
+mod errors;
+pub mod grammar;
+pub mod rebuild;
+pub mod scan;
+pub mod text;
+pub mod tree;
 
-use std::collections::HashMap;
+use pest::Parser as _;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
-use ast::{Entry, File};
+use grammar::{ImpParser, Rule};
+use scan::{Cut, Scan};
+use tree::{File, Node};
 
-/// The result of parsing one file: the tree of everything that parsed, and the errors.
+pub use build::{MAX_COND_DEPTH, MAX_NOTS};
+
+/// One parsed item: its nodes, the `;` at its top level, and its syntax errors.
+#[derive(Debug, Default)]
+pub struct ParsedItem {
+    pub nodes: Vec<Node>,
+    pub semis: Vec<Span>,
+    /// What the scanner blanked out before parsing.
+    pub skipped: Vec<Span>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one item that the scanner cut.
+pub fn parse_item(source: &SourceFile, scan: &Scan, cut: &Cut) -> ParsedItem {
+    if !cut.parse {
+        return ParsedItem {
+            nodes: vec![Node::Error(source.span_of(cut.start, cut.end))],
+            ..ParsedItem::default()
+        };
+    }
+    let owned;
+    let text: &str = if cut.repairs.is_empty() {
+        &source.text[cut.start..cut.end]
+    } else {
+        owned = build::repaired(&source.text, cut);
+        &owned
+    };
+    let mut b = build::Builder {
+        file: source,
+        remap: build::Remap::new(cut),
+        docs: &scan.docs,
+        comments: &scan.comments,
+        text,
+        diags: Vec::new(),
+        semis: Vec::new(),
+    };
+    // pest's call limit is not used: it is process-wide, and this grammar does not backtrack
+    // without bound (see ARCHITECTURE.md); the scanner has bounded the nesting.
+    let nodes = match ImpParser::parse(Rule::item, text) {
+        Ok(mut pairs) => pairs.next().map(|item| b.item(item)).unwrap_or_default(),
+        // The grammar recovers from anything the scanner lets through; should it not, the
+        // item is one error node, explained by the strict rule.
+        Err(_) => {
+            let d = errors::explain(text, false, &|a, z| {
+                let (a, z) = (b.remap.offset(a), b.remap.offset(z));
+                source.span_of(a, z.max(a))
+            });
+            b.diags.push(d);
+            vec![Node::Error(source.span_of(cut.start, cut.end))]
+        }
+    };
+    let skipped = cut
+        .repairs
+        .iter()
+        .filter(|r| r.skip)
+        .map(|r| source.span_of(r.at, r.at + r.remove))
+        .collect();
+    ParsedItem {
+        nodes,
+        semis: b.semis,
+        skipped,
+        diagnostics: b.diags,
+    }
+}
+
+/// The result of parsing a whole file: the tree, and every syntax finding.
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub file: File,
     pub diagnostics: Vec<Diagnostic>,
-    /// Words that items which failed to parse seem to declare (see [`declared_words`]), so
-    /// that later stages do not report them as unknown.
-    pub unparsed_names: Vec<String>,
-    /// Every word of the items which failed to parse, so that later stages do not report
-    /// what they mention as never used.
-    pub unparsed_words: Vec<String>,
 }
 
-/// Parses a file item by item, so that each syntax error is reported and the declarations
-/// around it still parse.
+/// Parses a whole file (for tools that want the tree; the checker streams items instead).
 pub fn parse_file(source: &SourceFile) -> Parsed {
-    let text = source.text.as_str();
-    let scan = split::scan(source.id, text);
-    let mut diagnostics = scan.diagnostics;
-    let mut entries = Vec::new();
-    let mut unparsed_names = Vec::new();
-    let mut unparsed_words = Vec::new();
-    for chunk in &scan.chunks {
-        let slice = &text[chunk.start..chunk.end];
-        let entry = if chunk.parse {
-            parser::parse_item(source.id, slice, chunk.start, &mut diagnostics)
-        } else {
-            None
-        };
-        match entry {
-            Some(e) => entries.push(e),
-            None => {
-                unparsed_names.extend(declared_words(slice));
-                unparsed_words.extend(words(slice));
-            }
-        }
+    let scan = scan::scan(source);
+    let mut out = Parsed::default();
+    for cut in &scan.items {
+        let item = parse_item(source, &scan, cut);
+        out.file.nodes.extend(item.nodes);
+        out.file.semis.extend(item.semis);
+        out.file.skipped.extend(item.skipped);
+        out.diagnostics.extend(item.diagnostics);
     }
-    if entries.is_empty() && diagnostics.is_empty() {
-        let end = text.len().min(1);
-        diagnostics.push(
-            Diagnostic::new(
-                Code::EmptyFile,
-                Span::new(source.id, 0, end),
-                "file declares nothing",
-            )
-            .label("no declaration in this file")
-            .help("add a declaration, or delete the file"),
-        );
-    }
-    let mut file = File {
-        entries,
-        comments: scan.comments,
-    };
-    attach_docs(source, &mut file);
-    Parsed {
-        file,
+    out.file.semis.extend(scan.semis.iter().copied());
+    out.file.semis.sort();
+    out.diagnostics.extend(empty_file(source, &scan));
+    let Scan {
+        comments,
         diagnostics,
-        unparsed_names,
-        unparsed_words,
-    }
+        ..
+    } = scan;
+    out.file.comments = comments;
+    out.diagnostics.extend(diagnostics);
+    out
 }
 
-fn is_word(s: &str) -> bool {
-    s.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// Every word of a text (names, key words).
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| is_word(w))
-        .map(str::to_string)
-}
-
-/// The names that lines shaped like a declaration header (`word name "Title" {`, `word name {`,
-/// `word name "Title"`) would declare.
-pub fn declared_words(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|l| {
-            let mut it = l.split_whitespace();
-            let (a, b) = (it.next()?, it.next()?);
-            let header = it
-                .next()
-                .is_some_and(|c| c.starts_with('"') || c.starts_with('{'));
-            (is_word(a) && is_word(b) && header).then(|| b.to_string())
-        })
-        .collect()
-}
-
-/// Gives each entry the `##` comment lines directly above it.
-fn attach_docs(source: &SourceFile, file: &mut File) {
-    let mut by_line: HashMap<usize, &str> = HashMap::new();
-    for c in file.comments.iter().filter(|c| c.doc) {
-        let (line, col) = source.line_col(c.span.start);
-        let line_text = source.text[..c.span.start as usize]
-            .rsplit('\n')
-            .next()
-            .unwrap_or("");
-        if line_text.trim().is_empty() || col == 1 {
-            by_line.insert(line, c.text.strip_prefix(' ').unwrap_or(&c.text));
-        }
-    }
-    if by_line.is_empty() {
-        return;
-    }
-    fn walk(source: &SourceFile, by_line: &HashMap<usize, &str>, entries: &mut [Entry]) {
-        for e in entries {
-            let (mut line, _) = source.line_col(e.span.start);
-            let mut lines = Vec::new();
-            while line > 1 {
-                line -= 1;
-                match by_line.get(&line) {
-                    Some(t) => lines.push(*t),
-                    None => break,
-                }
-            }
-            if !lines.is_empty() {
-                lines.reverse();
-                e.doc = Some(lines.join("\n"));
-            }
-            if let Some(b) = &mut e.block {
-                walk(source, by_line, &mut b.entries);
-            }
-        }
-    }
-    walk(source, &by_line, &mut file.entries);
+/// IMP0003 for a file with nothing in it but blanks and comments.
+pub fn empty_file(source: &SourceFile, scan: &Scan) -> Option<Diagnostic> {
+    (scan.items.is_empty() && scan.diagnostics.is_empty()).then(|| {
+        let end = source.text.len().min(1);
+        Diagnostic::new(Code::EmptyFile, source.span_of(0, end), "file declares nothing")
+            .label("no declaration in this file")
+            .help("add a declaration, or delete the file")
+    })
 }

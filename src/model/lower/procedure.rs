@@ -1,0 +1,269 @@
+//! Lowering of procedures: their own steps (one body per kind), options and overrides.
+//! Which steps a procedure has through `extends`, and what `next` names, is resolution's.
+
+use std::collections::HashMap;
+
+use super::bag::Bag;
+use super::{Lower, Piled};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::ids::DeclId;
+use crate::model::procedure::*;
+use crate::model::schema::{DeclSpec, Shape};
+use crate::model::vocab::StepKind;
+use crate::source::Span;
+use crate::syntax::tree::Entry;
+
+pub(super) fn procedure(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<'_>) -> Procedure {
+    let mut steps = Vec::new();
+    let mut overrides = Vec::new();
+    let mut seen_steps = HashMap::new();
+    let mut seen_overrides: HashMap<String, Span> = HashMap::new();
+    let extends = cx.prop(bag, "extends", crate::model::lower::Lower::reference);
+    let has_extends = bag.has("extends");
+    let pname = name.map(|n| cx.text(n).to_string());
+    for (spec, e) in &bag.children {
+        let h = cx.header(spec, e);
+        if spec.keyword == "override" {
+            if !has_extends {
+                let shown = pname.as_deref().map_or("this procedure".to_string(), |n| format!("`{n}`"));
+                cx.report(
+                    Diagnostic::new(
+                        Code::OverrideWithoutBase,
+                        e.key,
+                        format!("{shown} extends no procedure, so there is nothing to override"),
+                    )
+                    .label("override without a base")
+                    .help("add `extends BASE` to the procedure, or declare the step itself"),
+                );
+            }
+            let mut first = true;
+            if let Some(n) = h.name {
+                let text = cx.text(n).to_string();
+                if let Some(prev) = seen_overrides.get(&text) {
+                    cx.report(
+                        Diagnostic::new(Code::OverriddenTwice, n, format!("step `{text}` is overridden twice"))
+                            .label("second override")
+                            .with_secondary(*prev, "first override")
+                            .help("put all the changes to the step in one `override`"),
+                    );
+                    first = false;
+                } else {
+                    seen_overrides.insert(text, n);
+                }
+            }
+            let mark = cx.heads.len();
+            let o = override_of(cx, spec, e, id);
+            if first {
+                overrides.push(o);
+            } else {
+                cx.heads.truncate(mark);
+                cx.pile.push(Piled::Override(o));
+            }
+            continue;
+        }
+        let first = cx.first_in_scope(&mut seen_steps, h.name, "step", "procedure", name);
+        let mark = cx.heads.len();
+        let s = step(cx, spec, e, id);
+        match s {
+            Some(s) if first => steps.push(s),
+            Some(s) => {
+                cx.heads.truncate(mark);
+                cx.pile.push(Piled::Step(s));
+            }
+            None => cx.heads.truncate(mark),
+        }
+    }
+    Procedure {
+        id,
+        owner: cx.prop(bag, "owner", Lower::reference),
+        phase: cx.prop(bag, "phase", Lower::words),
+        extends,
+        start: cx.prop(bag, "start", |cx, e| match e.args.first() {
+            Some(a) if a.is_atom() && e.args.len() == 1 => cx.ref_arg(e, a, &[crate::model::schema::Kind::Step], Shape::Step),
+            _ => {
+                cx.bad_value(e, Shape::Step, None);
+                None
+            }
+        }),
+        purpose: cx.prop(bag, "purpose", Lower::string),
+        steps,
+        overrides,
+    }
+}
+
+fn common(cx: &mut Lower<'_>, bag: &Bag<'_>) -> StepCommon {
+    StepCommon {
+        owner: cx.prop(bag, "owner", Lower::reference),
+        within: cx.prop(bag, "within", Lower::duration),
+        next: cx.prop(bag, "next", Lower::steps),
+        text: cx.prop(bag, "text", Lower::string),
+        precondition: cx.prop(bag, "precondition", Lower::string),
+        approved_by: cx.prop(bag, "approved_by", Lower::quorum),
+        needs: cx.prop(bag, "needs", Lower::tags),
+    }
+}
+
+/// The options of a decision (or of an override of one).
+fn options(cx: &mut Lower<'_>, bag: &Bag<'_>, parent: u32, step_name: Option<Span>) -> Vec<DecisionOption> {
+    let mut out = Vec::new();
+    let mut seen = HashMap::new();
+    for (ospec, oe) in &bag.children {
+        let h = cx.header(ospec, oe);
+        let first = cx.first_in_scope(&mut seen, h.name, "option", "decision", step_name);
+        let mark = cx.heads.len();
+        let (oid, h) = cx.head(ospec, oe, Some(parent));
+        cx.no_rest(ospec, h.rest);
+        let obag = cx.bag(ospec, oe);
+        let inline = cx.when_of(oe);
+        let block = cx.when_prop(&obag);
+        let when = match (inline, block) {
+            (Some(i), Some(b)) => {
+                let at = obag.first("when").map_or(b.kw, |e| e.key);
+                let name = h.name.map_or(String::new(), |n| format!(" `{}`", cx.text(n)));
+                cx.report(
+                    Diagnostic::new(Code::RepeatedProperty, at, format!("option{name} has two conditions"))
+                        .label("second condition")
+                        .with_secondary(i.cond.span, "first condition")
+                        .help("keep one `when`: after the option's title, or inside its block"),
+                );
+                cx.pile.push(Piled::Condition(b.cond));
+                Some(i)
+            }
+            (i, b) => i.or(b),
+        };
+        let o = DecisionOption {
+            id: DeclId(oid),
+            when,
+            next: cx.prop(&obag, "next", Lower::steps),
+        };
+        if first {
+            out.push(o);
+        } else {
+            cx.heads.truncate(mark);
+            cx.pile.push(Piled::Option(o));
+        }
+    }
+    out
+}
+
+fn step(cx: &mut Lower<'_>, spec: &'static DeclSpec, e: &Entry, parent: DeclId) -> Option<Step> {
+    let kind = StepKind::from_word(spec.keyword)?;
+    let (sid, h) = cx.head(spec, e, Some(parent.0));
+    cx.no_rest(spec, h.rest);
+    let name = h.name;
+    let bag = cx.bag(spec, e);
+    let common = common(cx, &bag);
+    let body = match kind {
+        StepKind::Action => StepBody::Action,
+        StepKind::Decision => StepBody::Decision {
+            decided_by: cx.prop(&bag, "decided_by", Lower::reference),
+            options: options(cx, &bag, sid, name),
+        },
+        StepKind::Parallel => StepBody::Parallel {
+            branches: cx.prop(&bag, "branches", Lower::steps),
+        },
+        StepKind::Notify => StepBody::Notify {
+            to: cx.prop(&bag, "to", Lower::references),
+            obligation: cx.prop(&bag, "obligation", Lower::reference),
+        },
+        StepKind::Escalate => StepBody::Escalate {
+            path: cx.prop(&bag, "path", Lower::reference),
+            to: cx.prop(&bag, "to", Lower::references),
+        },
+        StepKind::Collect => StepBody::Collect {
+            items: cx.prop(&bag, "items", Lower::texts),
+        },
+        StepKind::Run => StepBody::Run {
+            procedure: cx.prop(&bag, "procedure", Lower::reference),
+        },
+        StepKind::End => StepBody::End {
+            review: bag.first("review").and_then(|e| cx.flag(e)),
+            outcome: cx.prop(&bag, "outcome", Lower::string),
+        },
+    };
+    let at = name.unwrap_or(e.key);
+    let shown = name.map_or(String::new(), |n| format!(" `{}`", cx.text(n)));
+    let keyword = spec.keyword;
+    let missing = |cx: &mut Lower<'_>, what: &str, help: &str| {
+        cx.report(
+            Diagnostic::new(
+                Code::MissingProperty,
+                at,
+                format!("{keyword} step{shown} has no {what}"),
+            )
+            .label(format!("{what} missing"))
+            .help(help.to_string()),
+        );
+    };
+    match &body {
+        StepBody::Decision { options, .. } if options.is_empty() => cx.report(
+            Diagnostic::new(
+                Code::DecisionWithoutOptions,
+                at,
+                format!("decision{shown} has no options"),
+            )
+            .label("nothing to choose between")
+            .help("add `option NAME \"Label\" { next STEP }` for each choice"),
+        ),
+        StepBody::Parallel { .. } if !bag.has("branches") => missing(
+            cx,
+            "`branches`",
+            "list the steps that run at once: `branches [a, b]`",
+        ),
+        StepBody::Notify { .. } if !bag.has("to") => {
+            missing(cx, "`to`", "say who is told: `to [dpo, ciso]`")
+        }
+        StepBody::Escalate { .. } if !bag.has("path") && !bag.has("to") => missing(
+            cx,
+            "`path` or `to`",
+            "name an escalation path (`path default`) or whom to escalate to (`to ciso`)",
+        ),
+        StepBody::Run { .. } if !bag.has("procedure") => missing(
+            cx,
+            "`procedure`",
+            "name the procedure to run: `procedure evidence_collection`",
+        ),
+        StepBody::End { .. } => {
+            if let Some(n) = bag.first("next") {
+                cx.report(
+                    Diagnostic::new(
+                        Code::StepAfterEnd,
+                        n.key,
+                        format!("end step{shown} has a successor"),
+                    )
+                    .label("nothing follows an end step")
+                    .with_secondary(at, "the end step")
+                    .help("remove `next`, or make the step an `action`"),
+                );
+            }
+        }
+        _ => {}
+    }
+    Some(Step {
+        id: DeclId(sid),
+        common,
+        body,
+    })
+}
+
+fn override_of(cx: &mut Lower<'_>, spec: &'static DeclSpec, e: &Entry, parent: DeclId) -> Override {
+    let (oid, h) = cx.head(spec, e, Some(parent.0));
+    cx.no_rest(spec, h.rest);
+    let bag = cx.bag(spec, e);
+    let step = h.name.map_or(crate::model::refs::Ref::new(e.key), crate::model::refs::Ref::new);
+    Override {
+        id: DeclId(oid),
+        step,
+        common: common(cx, &bag),
+        decided_by: cx.prop(&bag, "decided_by", Lower::reference),
+        branches: cx.prop(&bag, "branches", Lower::steps),
+        to: cx.prop(&bag, "to", Lower::references),
+        obligation: cx.prop(&bag, "obligation", Lower::reference),
+        path: cx.prop(&bag, "path", Lower::reference),
+        items: cx.prop(&bag, "items", Lower::texts),
+        procedure: cx.prop(&bag, "procedure", Lower::reference),
+        review: bag.first("review").and_then(|e| cx.flag(e)),
+        outcome: cx.prop(&bag, "outcome", Lower::string),
+        options: options(cx, &bag, oid, h.name),
+    }
+}

@@ -1,0 +1,214 @@
+//! Procedures: a graph of steps. A step is its common part plus one body per kind. A
+//! procedure that `extends` another keeps its own steps and its `override`s; the steps it
+//! runs, its base's (overridden where it says) and then its own, are worked out on demand by
+//! [`Model::effective_steps`](super::Model::effective_steps), so that a long chain of
+//! procedures costs no more than the steps written.
+
+use serde::Serialize;
+
+use super::ids::*;
+use super::refs::*;
+use super::value::*;
+use super::vocab::StepKind;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Procedure {
+    pub id: DeclId,
+    pub owner: Option<Prop<Ref<Holder>>>,
+    pub phase: Option<Prop<List<Spanned<super::vocab::Phase>>>>,
+    /// The base procedure. Resolution leaves no cycle: in a cycle of `extends` (reported),
+    /// the one that closes it has no target.
+    pub extends: Option<Prop<Ref<ProcedureId>>>,
+    pub start: Option<Prop<Ref<StepId>>>,
+    pub purpose: Option<Prop<Text>>,
+    /// The steps written in this procedure, in order.
+    pub steps: Vec<Step>,
+    /// Changes to steps of the base procedure.
+    pub overrides: Vec<Override>,
+}
+
+/// What every kind of step may have.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StepCommon {
+    pub owner: Option<Prop<Ref<Holder>>>,
+    /// The time limit, from the step's start.
+    pub within: Option<Prop<Duration>>,
+    pub next: Option<Prop<List<Ref<StepId>>>>,
+    pub text: Option<Prop<Text>>,
+    pub precondition: Option<Prop<Text>>,
+    pub approved_by: Option<Prop<Quorum<Holder>>>,
+    /// Authorities the owner must hold.
+    pub needs: Option<Prop<List<Tag>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub id: DeclId,
+    pub common: StepCommon,
+    pub body: StepBody,
+}
+
+impl Step {
+    pub fn kind(&self) -> StepKind {
+        self.body.kind()
+    }
+
+    /// The options of a decision (none for other kinds).
+    pub fn options(&self) -> &[DecisionOption] {
+        match &self.body {
+            StepBody::Decision { options, .. } => options,
+            _ => &[],
+        }
+    }
+}
+
+/// What a step of each kind has beside the common part.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StepBody {
+    Action,
+    Decision {
+        decided_by: Option<Prop<Ref<Holder>>>,
+        options: Vec<DecisionOption>,
+    },
+    Parallel {
+        branches: Option<Prop<List<Ref<StepId>>>>,
+    },
+    Notify {
+        to: Option<Prop<List<Ref<Party>>>>,
+        obligation: Option<Prop<Ref<ObligationId>>>,
+    },
+    Escalate {
+        path: Option<Prop<Ref<EscalationId>>>,
+        to: Option<Prop<List<Ref<Responder>>>>,
+    },
+    Collect {
+        items: Option<Prop<List<Text>>>,
+    },
+    Run {
+        procedure: Option<Prop<Ref<ProcedureId>>>,
+    },
+    End {
+        /// Leads to the post-incident review.
+        review: Option<Flag>,
+        outcome: Option<Prop<Text>>,
+    },
+}
+
+impl StepBody {
+    pub fn kind(&self) -> StepKind {
+        match self {
+            StepBody::Action => StepKind::Action,
+            StepBody::Decision { .. } => StepKind::Decision,
+            StepBody::Parallel { .. } => StepKind::Parallel,
+            StepBody::Notify { .. } => StepKind::Notify,
+            StepBody::Escalate { .. } => StepKind::Escalate,
+            StepBody::Collect { .. } => StepKind::Collect,
+            StepBody::Run { .. } => StepKind::Run,
+            StepBody::End { .. } => StepKind::End,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionOption {
+    pub id: DeclId,
+    pub when: Option<When>,
+    pub next: Option<Prop<List<Ref<StepId>>>>,
+}
+
+/// `override STEP { .. }`: properties that replace those of a base step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Override {
+    pub id: DeclId,
+    /// The base step it changes.
+    pub step: Ref<StepId>,
+    pub common: StepCommon,
+    pub decided_by: Option<Prop<Ref<Holder>>>,
+    pub branches: Option<Prop<List<Ref<StepId>>>>,
+    pub to: Option<Prop<List<Ref<Party>>>>,
+    pub obligation: Option<Prop<Ref<ObligationId>>>,
+    pub path: Option<Prop<Ref<EscalationId>>>,
+    pub items: Option<Prop<List<Text>>>,
+    pub procedure: Option<Prop<Ref<ProcedureId>>>,
+    pub review: Option<Flag>,
+    pub outcome: Option<Prop<Text>>,
+    pub options: Vec<DecisionOption>,
+}
+
+/// Where a step of a procedure comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Written in the procedure.
+    Own,
+    /// Written in a base procedure, unchanged.
+    Inherited,
+    /// Written in a base procedure, changed by overrides.
+    Overridden,
+}
+
+/// A step a procedure runs: the step as written (in it or a base), and the overrides that
+/// change it, from the outermost base's to the procedure's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EffectiveStep {
+    pub step: StepId,
+    pub overrides: Vec<OverrideId>,
+    pub origin: Origin,
+}
+
+impl super::Model {
+    /// The steps a procedure runs, in order: its base's (with overrides merged in), then
+    /// its own. Linear in the length of the chain and the steps on it.
+    pub fn effective_steps(&self, id: ProcedureId) -> Vec<EffectiveStep> {
+        // The chain from the outermost base down to `id`.
+        let mut chain = vec![id];
+        let mut seen = std::collections::HashSet::from([id]);
+        while let Some(base) = self[*chain.last().unwrap_or(&id)]
+            .extends
+            .as_ref()
+            .and_then(|e| e.value.target)
+        {
+            if !seen.insert(base) {
+                break;
+            }
+            chain.push(base);
+        }
+        chain.reverse();
+        let mut out: Vec<EffectiveStep> = Vec::new();
+        let mut at: std::collections::HashMap<StepId, usize> = std::collections::HashMap::new();
+        for &p in &chain {
+            let proc = &self[p];
+            for (i, o) in proc.overrides.iter().enumerate() {
+                if let Some(&k) = o.step.target.as_ref().and_then(|s| at.get(s)) {
+                    out[k].overrides.push(OverrideId {
+                        procedure: p,
+                        index: i as u32,
+                    });
+                }
+            }
+            for i in 0..proc.steps.len() {
+                let step = StepId {
+                    procedure: p,
+                    index: i as u32,
+                };
+                at.insert(step, out.len());
+                out.push(EffectiveStep {
+                    step,
+                    overrides: Vec::new(),
+                    origin: Origin::Own,
+                });
+            }
+        }
+        for e in &mut out {
+            e.origin = if e.step.procedure == id {
+                Origin::Own
+            } else if e.overrides.is_empty() {
+                Origin::Inherited
+            } else {
+                Origin::Overridden
+            };
+        }
+        out
+    }
+}

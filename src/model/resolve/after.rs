@@ -1,0 +1,100 @@
+//! Rules checked once every reference is in: a quorum larger than its group (a team counts
+//! as its members), and declarations nothing refers to.
+
+use std::collections::HashSet;
+
+use super::names::Resolver;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::*;
+
+pub(super) fn checks(r: &mut Resolver<'_>, m: &Model) {
+    let members: Vec<Vec<Loc>> = m
+        .teams
+        .iter()
+        .map(|t| {
+            t.members
+                .iter()
+                .flat_map(|p| &p.value.items)
+                .filter_map(|r| r.target.map(RefTarget::loc))
+                .collect()
+        })
+        .collect();
+    let mut quorums: Vec<&Quorum<Holder>> = Vec::new();
+    for c in &m.communications {
+        quorums.extend(c.statements_approved_by.as_ref().map(|p| &p.value));
+    }
+    for p in &m.procedures {
+        for s in &p.steps {
+            quorums.extend(s.common.approved_by.as_ref().map(|p| &p.value));
+        }
+        for o in &p.overrides {
+            quorums.extend(o.common.approved_by.as_ref().map(|p| &p.value));
+        }
+    }
+    for q in quorums {
+        quorum(r, q, &members);
+    }
+}
+
+fn quorum(r: &mut Resolver<'_>, q: &Quorum<Holder>, members: &[Vec<Loc>]) {
+    let Some(required) = q.required else { return };
+    if q.of.items.iter().any(|i| i.target.is_none()) {
+        return;
+    }
+    let mut distinct: HashSet<Loc> = HashSet::new();
+    for i in &q.of.items {
+        match i.target {
+            Some(Holder::Team(t)) if !members[t.0 as usize].is_empty() => {
+                distinct.extend(members[t.0 as usize].iter().copied());
+            }
+            Some(h) => {
+                distinct.insert(h.loc());
+            }
+            None => {}
+        }
+    }
+    let size = distinct.len();
+    if required.value as usize > size {
+        let teams = q.of.items.iter().any(|i| matches!(i.target, Some(Holder::Team(_))));
+        let suffix = if teams {
+            " people and roles"
+        } else if size < q.of.items.len() {
+            " different approvers"
+        } else {
+            ""
+        };
+        r.report(
+            Diagnostic::new(
+                Code::QuorumTooLarge,
+                required.span,
+                format!("a quorum of {} from a group of {size}{suffix}", required.value),
+            )
+            .label("more approvals than approvers")
+            .with_secondary(q.of.span, "the group")
+            .help("lower the number or add to the group"),
+        );
+    }
+}
+
+/// Declarations nothing refers to, of the kinds that exist only to be used by others.
+pub(super) fn unused(r: &mut Resolver<'_>) {
+    let mut found = Vec::new();
+    for (id, def) in r.index.defs() {
+        if def.kind.warn_unused() && def.parent.is_none() && !r.used[id.index()] {
+            let span = def.name.unwrap_or(def.keyword);
+            found.push((def.kind, span));
+        }
+    }
+    for (kind, span) in found {
+        let name = r.text(span);
+        r.report(
+            Diagnostic::new(
+                Code::Unused,
+                span,
+                format!("{} `{name}` is never referenced", kind.noun()),
+            )
+            .label("declared here, used nowhere")
+            .help("reference it where it belongs, or delete it"),
+        );
+    }
+}

@@ -1,0 +1,188 @@
+//! Conditions resolved: a comparison's subject decides what its value must be (an impact
+//! compares with one of its level numbers, a scale with one of its levels), and a bare word
+//! is looked up and reported.
+
+use super::names::Resolver;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::index::Scope;
+use crate::model::condition::{Condition, ConditionKind};
+use crate::model::ids::Loc;
+use crate::model::refs::Ref;
+use crate::model::schema::Kind;
+use crate::model::value::Spanned;
+use crate::source::Span;
+
+const SUBJECTS: &[Kind] = &[Kind::Impact, Kind::Scale];
+
+impl Resolver<'_> {
+    pub fn condition(&mut self, c: &mut Condition) {
+        let kind = std::mem::replace(&mut c.kind, ConditionKind::Invalid);
+        c.kind = match kind {
+            ConditionKind::Any { mut terms } => {
+                terms.iter_mut().for_each(|t| self.condition(t));
+                ConditionKind::Any { terms }
+            }
+            ConditionKind::All { mut terms } => {
+                terms.iter_mut().for_each(|t| self.condition(t));
+                ConditionKind::All { terms }
+            }
+            ConditionKind::Not { mut inner } => {
+                self.condition(&mut inner);
+                ConditionKind::Not { inner }
+            }
+            ConditionKind::Category { mut categories } => {
+                for r in &mut categories.items {
+                    self.resolve(r);
+                }
+                if categories.items.iter().all(|r| r.target.is_some()) {
+                    ConditionKind::Category { categories }
+                } else {
+                    ConditionKind::Invalid
+                }
+            }
+            ConditionKind::NotAcknowledged { mut after } => {
+                self.duration(&mut after);
+                ConditionKind::NotAcknowledged { after }
+            }
+            ConditionKind::NotUnderControl { mut after } => {
+                self.duration(&mut after);
+                ConditionKind::NotUnderControl { after }
+            }
+            ConditionKind::Compare { subject, op, value } => self.compare(subject, op, value, c.span),
+            ConditionKind::Word { word } => {
+                self.word(word);
+                ConditionKind::Invalid
+            }
+            k @ (ConditionKind::Impact { .. } | ConditionKind::Level { .. } | ConditionKind::Invalid) => k,
+        };
+    }
+
+    fn compare(&mut self, subject: Span, op: Spanned<crate::model::condition::CmpOp>, value: Span, whole: Span) -> ConditionKind {
+        let _ = whole;
+        let name = self.text(subject);
+        let Some(id) = self.index.lookup(self.sources, Scope::Top, name) else {
+            self.unknown(name, subject, SUBJECTS);
+            return ConditionKind::Invalid;
+        };
+        self.mark_used(id);
+        self.index.add_ref(subject, id);
+        let v = self.text(value);
+        let number = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+        let def = self.index.def(id);
+        match def.loc {
+            Loc::Impact(impact) => {
+                if !number {
+                    self.mismatch(name, value, "impact levels are numbers: compare with e.g. `3`");
+                    return ConditionKind::Invalid;
+                }
+                let Ok(level) = v.parse::<u32>() else {
+                    self.report(
+                        Diagnostic::new(Code::NumberOutOfRange, value, "number too large")
+                            .label("out of range")
+                            .help(format!("numbers go up to {}", u32::MAX)),
+                    );
+                    return ConditionKind::Invalid;
+                };
+                let levels = &self.impact_levels[impact.0 as usize];
+                if !levels.contains(&level) {
+                    let (lo, hi) = (
+                        levels.iter().min().copied().unwrap_or(0),
+                        levels.iter().max().copied().unwrap_or(0),
+                    );
+                    let label = if levels.is_empty() {
+                        "the impact declares no levels".to_string()
+                    } else {
+                        format!("levels go from {lo} to {hi}")
+                    };
+                    self.report(
+                        Diagnostic::new(
+                            Code::ImpactLevelOutOfRange,
+                            value,
+                            format!("impact `{name}` has no level {level}"),
+                        )
+                        .label(label)
+                        .help("compare with a level the impact declares"),
+                    );
+                    return ConditionKind::Invalid;
+                }
+                ConditionKind::Impact {
+                    impact: Ref {
+                        span: subject,
+                        target: Some(impact),
+                    },
+                    op,
+                    level: Spanned { value: level, span: value },
+                }
+            }
+            Loc::Scale(scale) => {
+                if number {
+                    self.mismatch(name, value, "scale levels are names: compare with e.g. `sev2`");
+                    return ConditionKind::Invalid;
+                }
+                let mut level = Ref::new(value);
+                self.level(&mut level, Some(scale));
+                if level.target.is_none() {
+                    return ConditionKind::Invalid;
+                }
+                ConditionKind::Level {
+                    scale: Ref {
+                        span: subject,
+                        target: Some(scale),
+                    },
+                    op,
+                    level,
+                }
+            }
+            _ => {
+                let article = def.kind.article();
+                self.report(
+                    Diagnostic::new(
+                        Code::ConditionMismatch,
+                        subject,
+                        format!("`{name}` is {article}, which cannot be compared"),
+                    )
+                    .label("not an impact or a scale")
+                    .help("compare an impact (`financial >= 3`) or a scale (`severity >= sev2`)"),
+                );
+                ConditionKind::Invalid
+            }
+        }
+    }
+
+    fn mismatch(&mut self, subject: &str, value: Span, help: &str) {
+        let v = self.text(value);
+        let what = crate::model::lower::literal::describe(v);
+        self.report(
+            Diagnostic::new(
+                Code::ConditionMismatch,
+                value,
+                format!("`{subject}` cannot be compared with {what}"),
+            )
+            .label("wrong kind of value")
+            .help(help.to_string()),
+        );
+    }
+
+    /// A bare word as a condition: looked up (so a misspelling is caught), then reported.
+    fn word(&mut self, word: Span) {
+        let name = self.text(word);
+        let Some(id) = self.index.lookup(self.sources, Scope::Top, name) else {
+            self.unknown(name, word, SUBJECTS);
+            return;
+        };
+        self.mark_used(id);
+        self.index.add_ref(word, id);
+        let article = self.index.def(id).kind.article();
+        let help = match self.index.def(id).kind {
+            Kind::Impact => format!("compare it with one of its levels, e.g. `{name} >= 3`"),
+            Kind::Scale => format!("compare it with one of its levels, e.g. `{name} >= sev2`"),
+            Kind::Category => format!("match categories with `in`: `category in [{name}]`"),
+            _ => "a condition compares an impact or a scale, matches categories or waits for an event".to_string(),
+        };
+        self.report(
+            Diagnostic::new(Code::ConditionMismatch, word, format!("`{name}` alone is not a condition"))
+                .label(format!("{article}, not a condition"))
+                .help(help),
+        );
+    }
+}

@@ -1,0 +1,465 @@
+//! Resolution, the second half of the model: every lowered declaration registered in the
+//! [`Index`] (first definition wins: a duplicate is reported and left out of the model,
+//! though still checked), then every reference filled in, then the rules that need names
+//! (conditions against impacts and scales, steps through `extends`, quorums, loops) and what
+//! is never used.
+//!
+//! Nothing here recurses on unbounded input: `extends` chains are walked with an explicit
+//! stack, and a condition is no deeper than the syntax layer allows.
+
+mod after;
+mod condition;
+mod names;
+mod procedures;
+mod walk;
+
+use std::collections::{HashMap, HashSet};
+
+use super::Model;
+use super::ids::*;
+use super::lower::{Fragment, Head, Loose, Lowered, Piled};
+use super::schema::Kind;
+use super::value::Spanned;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::index::{Def, Index, Scope};
+use crate::source::{SourceMap, Span};
+pub use names::Resolver;
+
+/// The resolved policy.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub model: Model,
+    pub index: Index,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What resolution checks but the model does not keep.
+#[derive(Debug, Default)]
+pub(super) struct Pile {
+    /// Declarations whose name (or kind, for those a policy has once) was taken.
+    pub decls: Vec<Lowered>,
+    /// Nested elements left out, with the procedure they belong to, if it is in the model.
+    pub nested: Vec<(Option<ProcedureId>, Piled)>,
+    /// Procedures whose name was taken, with their heads (for their steps' names).
+    pub procedures: Vec<(super::Procedure, Vec<Head>)>,
+    pub loose: Vec<Loose>,
+}
+
+/// Registration: the model and index being built.
+struct Registry<'a> {
+    sources: &'a SourceMap,
+    model: Model,
+    index: Index,
+    diags: Vec<Diagnostic>,
+    pile: Pile,
+    /// Each procedure's heads, for registering its steps once `extends` is known.
+    proc_heads: Vec<Vec<Head>>,
+    singletons: HashMap<Kind, Span>,
+    unparsed: HashSet<&'a str>,
+    used_words: Vec<Span>,
+}
+
+/// Resolves the fragments of a policy, in load order.
+pub fn resolve(sources: &SourceMap, fragments: Vec<Fragment>, missing_file: bool) -> Resolved {
+    let mut reg = Registry {
+        sources,
+        model: Model::default(),
+        index: Index::default(),
+        diags: Vec::new(),
+        pile: Pile::default(),
+        proc_heads: Vec::new(),
+        singletons: HashMap::new(),
+        unparsed: HashSet::new(),
+        used_words: Vec::new(),
+    };
+    for f in fragments {
+        reg.fragment(f);
+    }
+    let Registry {
+        model,
+        index,
+        diags,
+        pile,
+        proc_heads,
+        unparsed,
+        used_words,
+        ..
+    } = reg;
+    let mut model = model;
+    model.prop_docs.sort_unstable();
+    let mut r = Resolver::new(sources, index);
+    r.diags = diags;
+    r.unparsed = unparsed;
+    r.missing_file = missing_file;
+    r.tables(&model);
+    for w in used_words {
+        r.use_word(w);
+    }
+    let mut pile = pile;
+    procedures::register_and_resolve(&mut r, &mut model, proc_heads, &mut pile);
+    walk::model(&mut r, &mut model);
+    walk::pile(&mut r, &model, &mut pile);
+    after::checks(&mut r, &model);
+    after::unused(&mut r);
+    let Resolver {
+        mut index, diags, ..
+    } = r;
+    index.finish();
+    Resolved {
+        model,
+        index,
+        diagnostics: diags,
+    }
+}
+
+impl<'a> Registry<'a> {
+    fn text(&self, span: Span) -> &'a str {
+        self.sources.slice(span)
+    }
+
+    fn def(head: &Head, loc: Loc, parent: Option<DeclId>) -> Def {
+        def_of(head, loc, parent)
+    }
+
+    /// Registers a top-level declaration (or category): `None`, reported, when its name or
+    /// its kind is taken.
+    fn top(&mut self, head: &Head, loc: Loc) -> Option<DeclId> {
+        if head.kind.singleton() {
+            let kw = self.text(head.keyword);
+            if let Some(first) = self.singletons.get(&head.kind) {
+                self.diags.push(
+                    Diagnostic::new(Code::DeclaredTwice, head.keyword, format!("a second `{kw}`"))
+                        .label(format!("`{kw}` declared again"))
+                        .with_secondary(*first, format!("the first `{kw}`"))
+                        .help(format!("a policy has one `{kw}`: merge the two into one")),
+                );
+                return None;
+            }
+            self.singletons.insert(head.kind, head.keyword);
+        }
+        if let Some(n) = head.name {
+            let name = self.text(n);
+            if let Some(first) = self.index.lookup(self.sources, Scope::Top, name) {
+                let f = self.index.def(first);
+                let (fkind, fspan) = (f.kind, f.name.unwrap_or(f.keyword));
+                self.diags.push(
+                    Diagnostic::new(Code::DuplicateName, n, format!("`{name}` is defined twice"))
+                        .label(format!("second definition, as {}", head.kind.article()))
+                        .with_secondary(fspan, format!("first defined here, as {}", fkind.article()))
+                        .help("names are shared by every declaration of a policy: rename one of them"),
+                );
+                return None;
+            }
+        }
+        let id = self.index.push(Self::def(head, loc, None));
+        let _ = self.index.name_in(self.sources, Scope::Top, id);
+        Some(id)
+    }
+
+    /// Registers a nested element from the fragment's heads.
+    fn nested(&mut self, heads: &[Head], local: DeclId, loc: Loc, parent: DeclId, named: bool) -> DeclId {
+        let head = &heads[local.index()];
+        let id = self.index.push(Self::def(head, loc, Some(parent)));
+        if named {
+            let _ = self.index.name_in(self.sources, Scope::In(parent), id);
+        }
+        id
+    }
+
+    fn fragment(&mut self, f: Fragment) {
+        let Fragment {
+            decl,
+            heads,
+            loose,
+            pile,
+            prop_docs,
+            errors,
+        } = f;
+        for e in errors {
+            self.error_words(e);
+        }
+        self.model.prop_docs.extend(prop_docs);
+        self.pile.loose.extend(loose);
+        macro_rules! simple {
+            ($v:ident, $field:ident, $variant:ident, $id:ident) => {{
+                let mut v = $v;
+                let loc = Loc::$variant($id(self.model.$field.len() as u32));
+                match self.top(&heads[0], loc) {
+                    Some(id) => {
+                        v.id = id;
+                        self.model.$field.push(v);
+                        Some(id)
+                    }
+                    None => {
+                        self.pile.decls.push(Lowered::$variant(v));
+                        None
+                    }
+                }
+            }};
+        }
+        let mut procedure = None;
+        match decl {
+            Lowered::Organisation(v) => {
+                simple!(v, organisations, Organisation, OrganisationId);
+            }
+            Lowered::Policy(v) => {
+                simple!(v, policies, Policy, PolicyId);
+            }
+            Lowered::Person(v) => {
+                simple!(v, people, Person, PersonId);
+            }
+            Lowered::Role(v) => {
+                simple!(v, roles, Role, RoleId);
+            }
+            Lowered::Team(v) => {
+                simple!(v, teams, Team, TeamId);
+            }
+            Lowered::Calendar(v) => {
+                simple!(v, calendars, Calendar, CalendarId);
+            }
+            Lowered::Schedule(v) => {
+                simple!(v, schedules, Schedule, ScheduleId);
+            }
+            Lowered::PointOfContact(v) => {
+                simple!(v, points_of_contact, PointOfContact, PocId);
+            }
+            Lowered::Channel(v) => {
+                simple!(v, channels, Channel, ChannelId);
+            }
+            Lowered::External(v) => {
+                simple!(v, externals, External, ExternalId);
+            }
+            Lowered::Impact(v) => {
+                simple!(v, impacts, Impact, ImpactId);
+            }
+            Lowered::Mapping(v) => {
+                simple!(v, mappings, Mapping, MappingId);
+            }
+            Lowered::Evidence(v) => {
+                simple!(v, evidence, Evidence, EvidenceId);
+            }
+            Lowered::Obligation(v) => {
+                simple!(v, obligations, Obligation, ObligationId);
+            }
+            Lowered::Training(v) => {
+                simple!(v, trainings, Training, TrainingId);
+            }
+            Lowered::Exercise(v) => {
+                simple!(v, exercises, Exercise, ExerciseId);
+            }
+            Lowered::Review(v) => {
+                simple!(v, reviews, Review, ReviewId);
+            }
+            Lowered::Scale(mut v) => {
+                let sid = ScaleId(self.model.scales.len() as u32);
+                match self.top(&heads[0], Loc::Scale(sid)) {
+                    Some(id) => {
+                        v.id = id;
+                        for (i, l) in v.levels.iter_mut().enumerate() {
+                            let loc = Loc::Level(LevelId {
+                                scale: sid,
+                                index: i as u32,
+                            });
+                            l.id = self.nested(&heads, l.id, loc, id, true);
+                        }
+                        self.model.scales.push(v);
+                    }
+                    None => self.pile.decls.push(Lowered::Scale(v)),
+                }
+            }
+            Lowered::Escalation(mut v) => {
+                let eid = EscalationId(self.model.escalations.len() as u32);
+                match self.top(&heads[0], Loc::Escalation(eid)) {
+                    Some(id) => {
+                        v.id = id;
+                        for (i, h) in v.hops.iter_mut().enumerate() {
+                            let loc = Loc::Hop(HopId {
+                                escalation: eid,
+                                index: i as u32,
+                            });
+                            h.id = self.nested(&heads, h.id, loc, id, false);
+                        }
+                        self.model.escalations.push(v);
+                    }
+                    None => self.pile.decls.push(Lowered::Escalation(v)),
+                }
+            }
+            Lowered::Communications(mut v) => {
+                let cid = CommunicationsId(self.model.communications.len() as u32);
+                match self.top(&heads[0], Loc::Communications(cid)) {
+                    Some(id) => {
+                        v.id = id;
+                        for (i, a) in v.audiences.iter_mut().enumerate() {
+                            let loc = Loc::Audience(AudienceId {
+                                communications: cid,
+                                index: i as u32,
+                            });
+                            a.id = self.nested(&heads, a.id, loc, id, true);
+                        }
+                        self.model.communications.push(v);
+                    }
+                    None => self.pile.decls.push(Lowered::Communications(v)),
+                }
+            }
+            Lowered::Form(mut v) => {
+                let fid = FormId(self.model.forms.len() as u32);
+                match self.top(&heads[0], Loc::Form(fid)) {
+                    Some(id) => {
+                        v.id = id;
+                        for (i, f) in v.fields.iter_mut().enumerate() {
+                            let loc = Loc::Field(FieldId {
+                                form: fid,
+                                index: i as u32,
+                            });
+                            f.id = self.nested(&heads, f.id, loc, id, true);
+                        }
+                        self.model.forms.push(v);
+                    }
+                    None => self.pile.decls.push(Lowered::Form(v)),
+                }
+            }
+            Lowered::Category(cats) => self.categories(&heads, cats),
+            Lowered::Procedure(mut v) => {
+                let pid = ProcedureId(self.model.procedures.len() as u32);
+                match self.top(&heads[0], Loc::Procedure(pid)) {
+                    Some(id) => {
+                        v.id = id;
+                        self.model.procedures.push(v);
+                        self.proc_heads.push(heads.clone());
+                        procedure = Some(pid);
+                    }
+                    None => self.pile.procedures.push((v, heads.clone())),
+                }
+            }
+            Lowered::Use { .. } => {}
+            Lowered::Unknown { name, words } => {
+                if let Some(n) = name {
+                    self.unparsed.insert(self.text(n));
+                }
+                self.used_words.extend(words);
+            }
+            Lowered::Error { span } => self.error_words(span),
+        }
+        for p in pile {
+            self.pile.nested.push((procedure, p));
+        }
+    }
+
+    /// A category and its subcategories: each a top-level name. A subcategory whose name is
+    /// taken is left out, and its own subcategories hang from the nearest one kept.
+    fn categories(&mut self, heads: &[Head], cats: Vec<super::Category>) {
+        let mut kept: Vec<Option<(CategoryId, DeclId)>> = Vec::with_capacity(cats.len());
+        let mut parents: Vec<Option<usize>> = Vec::with_capacity(cats.len());
+        for mut c in cats {
+            let local = c.id.index();
+            let parent_local = c.parent.map(|p| p.value.0 as usize);
+            let mut p = parent_local;
+            while let Some(pi) = p {
+                if kept[pi].is_some() {
+                    break;
+                }
+                p = parents[pi];
+            }
+            parents.push(parent_local);
+            let cid = CategoryId(self.model.categories.len() as u32);
+            match self.top(&heads[local], Loc::Category(cid)) {
+                Some(id) => {
+                    c.id = id;
+                    let span = c.parent.map(|p| p.span).unwrap_or_default();
+                    c.parent = p.and_then(|pi| {
+                        let (pcid, pdecl) = kept[pi]?;
+                        self.index.def_mut(id).parent = Some(pdecl);
+                        Some(Spanned { value: pcid, span })
+                    });
+                    self.model.categories.push(c);
+                    kept.push(Some((cid, id)));
+                }
+                None => {
+                    self.pile.decls.push(Lowered::Category(vec![c]));
+                    kept.push(None);
+                }
+            }
+        }
+    }
+
+    /// The words of text that did not parse: the names it seems to declare are never
+    /// reported unknown, and the names it mentions count as used.
+    fn error_words(&mut self, span: Span) {
+        let text = self.text(span);
+        let base = span.lo;
+        let is_word = |s: &str| super::lower::literal::is_name(s);
+        let mut i = 0;
+        for part in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            let start = i;
+            i += part.len() + 1;
+            if is_word(part) {
+                self.used_words
+                    .push(Span::new(base + start as u32, base + (start + part.len()) as u32));
+            }
+        }
+        // Lines shaped like a declaration header: `word name "Title"`, `word name {`.
+        for line in crate::syntax::text::lines(text) {
+            let mut it = line.split_whitespace();
+            let (Some(a), Some(b)) = (it.next(), it.next()) else {
+                continue;
+            };
+            let header = it.next().is_some_and(|c| c.starts_with('"') || c.starts_with('{'));
+            if is_word(a) && is_word(b) && header {
+                self.unparsed.insert(b);
+            }
+        }
+    }
+}
+
+/// The definition of an element, from what lowering found.
+pub(super) fn def_of(head: &Head, loc: Loc, parent: Option<DeclId>) -> Def {
+    Def {
+        kind: head.kind,
+        loc,
+        keyword: head.keyword,
+        name: head.name,
+        title: head.title.clone(),
+        span: head.span,
+        doc: head.doc,
+        parent,
+    }
+}
+
+impl<'a> Resolver<'a> {
+    /// The tables names are resolved against: levels, impacts, calendars.
+    fn tables(&mut self, model: &Model) {
+        let sources = self.sources;
+        self.levels = model
+            .scales
+            .iter()
+            .map(|s| {
+                s.levels
+                    .iter()
+                    .map(|l| self.index.name(sources, l.id).unwrap_or(""))
+                    .collect()
+            })
+            .collect();
+        self.level_decls = model
+            .scales
+            .iter()
+            .map(|s| s.levels.iter().map(|l| l.id).collect())
+            .collect();
+        self.scale_decls = model.scales.iter().map(|s| s.id).collect();
+        self.default_scale = model.scales.iter().map(|s| s.default.is_some()).collect();
+        let mut level_scales: HashMap<&'a str, Vec<ScaleId>> = HashMap::new();
+        for (i, names) in self.levels.iter().enumerate() {
+            for n in names {
+                level_scales.entry(n).or_default().push(ScaleId(i as u32));
+            }
+        }
+        self.level_scales = level_scales;
+        self.impact_levels = model
+            .impacts
+            .iter()
+            .map(|i| i.levels.iter().map(|l| l.value.level.value).collect())
+            .collect();
+        self.calendars = (0..model.calendars.len() as u32).map(CalendarId).collect();
+        self.calendar_decls = model.calendars.iter().map(|c| c.id).collect();
+        self.calendar_has_hours = model.calendars.iter().map(|c| !c.hours.is_empty()).collect();
+    }
+}

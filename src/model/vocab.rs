@@ -1,0 +1,284 @@
+//! The fixed vocabularies of the language, as enums. Each lists its words once: the schema,
+//! the docs' reference table and the messages take them from here, and `Display` prints a
+//! value as the language writes it.
+
+use serde::Serialize;
+
+macro_rules! vocab {
+    ($($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal,)* })*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+            pub enum $name {
+                $(
+                    #[serde(rename = $word)]
+                    $variant,
+                )*
+            }
+
+            impl $name {
+                /// Every word, in the order of the docs.
+                pub const WORDS: &'static [&'static str] = &[$($word),*];
+                /// Every value, in the same order.
+                pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+                pub fn from_word(word: &str) -> Option<$name> {
+                    match word {
+                        $($word => Some($name::$variant),)*
+                        _ => None,
+                    }
+                }
+
+                pub fn as_str(self) -> &'static str {
+                    match self {
+                        $($name::$variant => $word,)*
+                    }
+                }
+            }
+
+            impl std::fmt::Display for $name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl Vocab for $name {
+                const WORDS: &'static [&'static str] = $name::WORDS;
+                fn from_word(word: &str) -> Option<Self> {
+                    $name::from_word(word)
+                }
+            }
+        )*
+    };
+}
+
+/// A fixed vocabulary.
+pub trait Vocab: Copy + Sized {
+    const WORDS: &'static [&'static str];
+    fn from_word(word: &str) -> Option<Self>;
+}
+
+vocab! {
+    /// Topics a policy covers.
+    Topic {
+        Detection = "detection",
+        Reporting = "reporting",
+        Assessment = "assessment",
+        Response = "response",
+        Crisis = "crisis",
+        Forensics = "forensics",
+        Communications = "communications",
+        Escalation = "escalation",
+        LessonsLearnt = "lessons_learnt",
+        Improvement = "improvement",
+        Training = "training",
+        Exercises = "exercises",
+    }
+    /// Lifecycle phases a procedure serves.
+    Phase {
+        Plan = "plan",
+        Detection = "detection",
+        Reporting = "reporting",
+        Assessment = "assessment",
+        Response = "response",
+        Crisis = "crisis",
+        Forensics = "forensics",
+        Communications = "communications",
+        Review = "review",
+        LessonsLearnt = "lessons_learnt",
+        Improvement = "improvement",
+    }
+    /// Groups of people an audience may name.
+    Group {
+        AllStaff = "all_staff",
+        Contractors = "contractors",
+        ItStaff = "it_staff",
+        Management = "management",
+        Customers = "customers",
+        Suppliers = "suppliers",
+        Public = "public",
+    }
+    /// What sort of reporting channel.
+    ChannelKind {
+        Portal = "portal",
+        Email = "email",
+        Phone = "phone",
+        Form = "form",
+        Chat = "chat",
+        InPerson = "in_person",
+        Api = "api",
+    }
+    /// What sort of external party.
+    ExternalKind {
+        NationalCsirt = "national_csirt",
+        Regulator = "regulator",
+        LawEnforcement = "law_enforcement",
+        Isp = "isp",
+        Hosting = "hosting",
+        Vendor = "vendor",
+        Insurer = "insurer",
+        IrRetainer = "ir_retainer",
+        Media = "media",
+        Parent = "parent",
+        Customer = "customer",
+        Supplier = "supplier",
+        Other = "other",
+    }
+    /// The threat type of a category.
+    Threat {
+        Deliberate = "deliberate",
+        Accidental = "accidental",
+        Error = "error",
+        Unknown = "unknown",
+    }
+    /// Which level to take when unsure.
+    IfUnsure {
+        Higher = "higher",
+        Lower = "lower",
+    }
+    /// How often a rota rotates.
+    RotationPeriod {
+        Daily = "daily",
+        Weekly = "weekly",
+        Fortnightly = "fortnightly",
+        Monthly = "monthly",
+    }
+    /// When an obligation's deadlines start to run.
+    ClockStart {
+        Detection = "detection",
+        Awareness = "awareness",
+        Confirmation = "confirmation",
+        Classification = "classification",
+        Report = "report",
+    }
+    /// What a form is for.
+    FormKind {
+        EventReport = "event_report",
+        IncidentReport = "incident_report",
+        VulnerabilityReport = "vulnerability_report",
+        EvidenceLog = "evidence_log",
+        Other = "other",
+    }
+    /// What a form field holds.
+    FieldType {
+        Text = "text",
+        Datetime = "datetime",
+        Date = "date",
+        Person = "person",
+        Contact = "contact",
+        Category = "category",
+        Severity = "severity",
+        ImpactAssessment = "impact_assessment",
+        Choice = "choice",
+        Number = "number",
+        YesNo = "yes_no",
+    }
+    /// How a training is given.
+    TrainingFormat {
+        ELearning = "e_learning",
+        Classroom = "classroom",
+        Briefing = "briefing",
+        Workshop = "workshop",
+    }
+    /// What sort of exercise.
+    ExerciseKind {
+        Tabletop = "tabletop",
+        Walkthrough = "walkthrough",
+        Simulation = "simulation",
+        Live = "live",
+    }
+    /// What a step does: its key word.
+    StepKind {
+        Action = "action",
+        Decision = "decision",
+        Parallel = "parallel",
+        Notify = "notify",
+        Escalate = "escalate",
+        Collect = "collect",
+        Run = "run",
+        End = "end",
+    }
+    /// A day of the week.
+    Weekday {
+        Mon = "mon",
+        Tue = "tue",
+        Wed = "wed",
+        Thu = "thu",
+        Fri = "fri",
+        Sat = "sat",
+        Sun = "sun",
+    }
+}
+
+impl Weekday {
+    /// Monday is 0.
+    pub fn index(self) -> u8 {
+        self as u8
+    }
+
+    pub fn to_jiff(self) -> jiff::civil::Weekday {
+        use jiff::civil::Weekday as W;
+        match self {
+            Weekday::Mon => W::Monday,
+            Weekday::Tue => W::Tuesday,
+            Weekday::Wed => W::Wednesday,
+            Weekday::Thu => W::Thursday,
+            Weekday::Fri => W::Friday,
+            Weekday::Sat => W::Saturday,
+            Weekday::Sun => W::Sunday,
+        }
+    }
+}
+
+/// The unit of a duration literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DurationUnit {
+    Minutes,
+    Hours,
+    Days,
+    Weeks,
+    Months,
+    Years,
+    BusinessDays,
+}
+
+impl DurationUnit {
+    /// As the language writes it.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DurationUnit::Minutes => "m",
+            DurationUnit::Hours => "h",
+            DurationUnit::Days => "d",
+            DurationUnit::Weeks => "w",
+            DurationUnit::Months => "mo",
+            DurationUnit::Years => "y",
+            DurationUnit::BusinessDays => "bd",
+        }
+    }
+
+    /// `m`, `min`, `h`, `d`, `w`, `mo`, `y`, `bd`.
+    pub fn from_suffix(s: &str) -> Option<DurationUnit> {
+        Some(match s {
+            "m" | "min" => DurationUnit::Minutes,
+            "h" => DurationUnit::Hours,
+            "d" => DurationUnit::Days,
+            "w" => DurationUnit::Weeks,
+            "mo" => DurationUnit::Months,
+            "y" => DurationUnit::Years,
+            "bd" => DurationUnit::BusinessDays,
+            _ => return None,
+        })
+    }
+
+    /// Minutes in one, for units of fixed length (minutes to weeks).
+    pub fn minutes(self) -> Option<u64> {
+        Some(match self {
+            DurationUnit::Minutes => 1,
+            DurationUnit::Hours => 60,
+            DurationUnit::Days => 24 * 60,
+            DurationUnit::Weeks => 7 * 24 * 60,
+            DurationUnit::Months | DurationUnit::Years | DurationUnit::BusinessDays => return None,
+        })
+    }
+}

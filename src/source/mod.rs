@@ -1,0 +1,63 @@
+//! Source files and spans: the only place that turns positions into files, lines and columns.
+
+mod file;
+mod span;
+
+use std::sync::Arc;
+
+pub use file::{FileId, SourceFile};
+pub use span::{HasSpan, Span};
+
+/// The most bytes one run reads, over all its files: positions are `u32`.
+pub const MAX_TOTAL: u64 = 1 << 30;
+
+/// Every file of a run, in the order they were loaded, in one address space.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<Arc<SourceFile>>,
+    /// The base of the next file.
+    next: u32,
+}
+
+impl SourceMap {
+    /// Adds a file. `None` when the run's files together would be larger than [`MAX_TOTAL`].
+    pub fn add(&mut self, path: String, text: String) -> Option<FileId> {
+        let end = u64::from(self.next) + text.len() as u64 + 1;
+        if end > MAX_TOTAL {
+            return None;
+        }
+        let id = FileId(self.files.len() as u32);
+        let base = self.next;
+        self.next = end as u32;
+        self.files
+            .push(Arc::new(SourceFile::new(id, path, text, base)));
+        Some(id)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn files(&self) -> impl ExactSizeIterator<Item = &SourceFile> + Clone {
+        self.files.iter().map(|f| &**f)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The file a span (or position) lies in.
+    pub fn file_of(&self, span: Span) -> &SourceFile {
+        let i = self.files.partition_point(|f| f.base <= span.lo);
+        &self.files[i.saturating_sub(1)]
+    }
+
+    /// The text of a span.
+    pub fn slice(&self, span: Span) -> &str {
+        self.file_of(span).slice(span)
+    }
+}
