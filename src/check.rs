@@ -21,17 +21,23 @@ use crate::vfs::{FileSystem, MemoryFs, RealFs, normalize};
 /// How many findings one file shows; the rest are counted in one more finding.
 pub const MAX_FINDINGS_PER_FILE: usize = 200;
 
+/// The size of a wave of files below which it is parsed on one thread.
+const PARALLEL_BYTES: usize = 256 * 1024;
+
 /// How a check runs.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// Threads to parse and lower with (1 or more).
     pub jobs: usize,
+    /// The most bytes a policy's files may have together (at most 1 GiB).
+    pub max_total: u64,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            max_total: crate::source::MAX_TOTAL,
         }
     }
 }
@@ -81,8 +87,11 @@ pub fn check_sources(files: &[(&str, &str)], options: Options) -> Analysis {
     for (p, t) in files {
         fs.insert(p, t.as_bytes());
     }
-    let mut loader = Loading::new(&fs, loader::memory_root());
-    let found: Vec<Found> = files.iter().map(|(p, _)| Found::File(PathBuf::from(p))).collect();
+    let mut loader = Loading::new(&fs, loader::memory_root(), options);
+    let found: Vec<Found> = files
+        .iter()
+        .map(|(p, _)| Found::File(PathBuf::from(p)))
+        .collect();
     loader.run(found, options);
     loader.finish()
 }
@@ -90,7 +99,7 @@ pub fn check_sources(files: &[(&str, &str)], options: Options) -> Analysis {
 /// Checks the policy a PATH names, on a file system.
 pub fn check_with(fs: &dyn FileSystem, path: &str, options: Options) -> Result<Analysis, ArgError> {
     let (root, found) = loader::start(fs, path)?;
-    let mut l = Loading::new(fs, root);
+    let mut l = Loading::new(fs, root, options);
     l.named = true;
     l.run(found, options);
     if let Some(e) = l.arg_error.take() {
@@ -130,11 +139,11 @@ struct Pending {
 }
 
 impl<'f> Loading<'f> {
-    fn new(fs: &'f dyn FileSystem, root: Root) -> Loading<'f> {
+    fn new(fs: &'f dyn FileSystem, root: Root, options: Options) -> Loading<'f> {
         Loading {
             fs,
             root,
-            sources: SourceMap::default(),
+            sources: SourceMap::with_limit(options.max_total),
             diags: Vec::new(),
             seen: HashMap::new(),
             paths: Vec::new(),
@@ -193,29 +202,28 @@ impl<'f> Loading<'f> {
         Some(id)
     }
 
+    /// Adds a file; one that does not fit in the policy's limit is added empty, with a
+    /// finding, and not parsed (`None`).
     fn add(&mut self, path: &Path, text: String) -> Option<FileId> {
-        match self.sources.add(loader::display(path), text) {
-            Some(id) => {
-                self.paths.push(path.to_path_buf());
-                self.fragments.push(Vec::new());
-                Some(id)
-            }
-            None => {
-                if self.sources.is_empty() {
-                    return None;
-                }
-                let last = self.sources.get(FileId(self.sources.len() as u32 - 1));
-                let at = Span::at(last.base);
-                if !self.diags.iter().any(|d| d.code == Code::PolicyTooLarge) {
-                    self.diags.push(
-                        Diagnostic::new(Code::PolicyTooLarge, at, "the policy's files together are larger than 1 GiB")
-                            .label("files after this one are not read")
-                            .help("split the policy into smaller ones, or check that PATH names the policy you meant"),
-                    );
-                }
-                None
-            }
+        let len = text.len();
+        if let Some(id) = self.sources.add(loader::display(path), text) {
+            self.paths.push(path.to_path_buf());
+            self.fragments.push(Vec::new());
+            return Some(id);
         }
+        let id = self.sources.add(loader::display(path), String::new())?;
+        self.paths.push(path.to_path_buf());
+        self.fragments.push(Vec::new());
+        self.diags.push(
+            Diagnostic::new(
+                Code::PolicyTooLarge,
+                Span::at(self.sources.get(id).base),
+                format!("`{}` is not read: the policy's files together are too large", loader::display(path)),
+            )
+            .label(format!("{len} bytes more"))
+            .help("a policy's files may have up to 1 GiB together: split it, or check that PATH names the policy you meant"),
+        );
+        None
     }
 
     /// Reads the files of a wave; returns the ids of those to parse.
@@ -228,7 +236,13 @@ impl<'f> Loading<'f> {
                 .ok()
                 .and_then(|m| m.identity)
                 .map(|(d, i)| Key::Id(d, i))
-                .unwrap_or_else(|| Key::Path(self.fs.canonicalize(&p.path).unwrap_or_else(|_| normalize(&p.path))));
+                .unwrap_or_else(|| {
+                    Key::Path(
+                        self.fs
+                            .canonicalize(&p.path)
+                            .unwrap_or_else(|_| normalize(&p.path)),
+                    )
+                });
             if let Some(id) = self.seen.get(&key) {
                 if let (Some(to), Some((from, span))) = (id, p.via) {
                     self.edges.push((from, *to, span));
@@ -243,9 +257,13 @@ impl<'f> Loading<'f> {
                         Some((_, span)) => {
                             self.missing_file = true;
                             self.diags.push(
-                                Diagnostic::new(Code::UseNotFound, span, format!("cannot read `{}`", loader::display(&p.path)))
-                                    .label(reason)
-                                    .help("check the path: it is relative to the file that uses it"),
+                                Diagnostic::new(
+                                    Code::UseNotFound,
+                                    span,
+                                    format!("cannot read `{}`", loader::display(&p.path)),
+                                )
+                                .label(reason)
+                                .help("check the path: it is relative to the file that uses it"),
                             );
                         }
                         None if self.named => {
@@ -264,15 +282,23 @@ impl<'f> Loading<'f> {
             let _ = identity;
             let id = match bytes {
                 Read::Bytes(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => {
-                        let Some(id) = self.add(&p.path, text) else { break };
-                        out.push(id);
-                        id
-                    }
+                    Ok(text) => match self.add(&p.path, text) {
+                        Some(id) => {
+                            out.push(id);
+                            id
+                        }
+                        None => {
+                            self.seen.insert(key, None);
+                            continue;
+                        }
+                    },
                     Err(e) => {
                         let at = e.utf8_error().valid_up_to();
                         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                        let Some(id) = self.add(&p.path, text) else { break };
+                        let Some(id) = self.add(&p.path, text) else {
+                            self.seen.insert(key, None);
+                            continue;
+                        };
                         let f = self.sources.get(id);
                         // The replacement character is three bytes.
                         let end = (at + 3).min(f.text.len());
@@ -294,7 +320,9 @@ impl<'f> Loading<'f> {
                     }
                 },
                 Read::TooLarge(size) => {
-                    let Some(id) = self.placeholder(&p.path) else { break };
+                    let Some(id) = self.placeholder(&p.path) else {
+                        continue;
+                    };
                     let size = size.map_or_else(String::new, |s| format!("{s} bytes, "));
                     self.diags.push(
                         Diagnostic::new(
@@ -308,7 +336,9 @@ impl<'f> Loading<'f> {
                     id
                 }
                 Read::Special(what) => {
-                    let Some(id) = self.placeholder(&p.path) else { break };
+                    let Some(id) = self.placeholder(&p.path) else {
+                        continue;
+                    };
                     let at = match p.via {
                         Some((_, span)) => span,
                         None => Span::at(self.sources.get(id).base),
@@ -320,7 +350,10 @@ impl<'f> Loading<'f> {
                         Diagnostic::new(
                             Code::NotRegularFile,
                             at,
-                            format!("`{}` is {what}, not a policy file", loader::display(&p.path)),
+                            format!(
+                                "`{}` is {what}, not a policy file",
+                                loader::display(&p.path)
+                            ),
                         )
                         .label("not read")
                         .help("a policy is made of regular files: name the file itself"),
@@ -347,12 +380,16 @@ impl<'f> Loading<'f> {
             Err(loader::UseError::Outside) => {
                 self.missing_file = true;
                 self.diags.push(
-                    Diagnostic::new(Code::UseOutsideRoot, span, format!("`{target}` is outside the policy"))
-                        .label("leaves the policy's root")
-                        .help(format!(
-                            "a policy may use files under `{}` only: move the file there",
-                            loader::display(&self.root.dir)
-                        )),
+                    Diagnostic::new(
+                        Code::UseOutsideRoot,
+                        span,
+                        format!("`{target}` is outside the policy"),
+                    )
+                    .label("leaves the policy's root")
+                    .help(format!(
+                        "a policy may use files under `{}` only: move the file there",
+                        loader::display(&self.root.dir)
+                    )),
                 );
             }
         }
@@ -392,16 +429,20 @@ impl<'f> Loading<'f> {
                         let pos = stack.iter().position(|(x, _, _)| *x == t).unwrap_or(0);
                         let name = |i: usize| {
                             let p = &self.paths[i];
-                            p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                            p.file_name()
+                                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
                         };
-                        let chain: Vec<String> = stack[pos..].iter().map(|(x, _, _)| name(*x)).collect();
+                        let chain: Vec<String> =
+                            stack[pos..].iter().map(|(x, _, _)| name(*x)).collect();
                         let mut d = Diagnostic::new(
                             Code::UseCycle,
                             span,
                             format!("`use` cycle: {} → {}", chain.join(" → "), name(t)),
                         )
                         .label("closes the cycle")
-                        .help("files of a policy are loaded once each: remove one `use` of the cycle");
+                        .help(
+                            "files of a policy are loaded once each: remove one `use` of the cycle",
+                        );
                         for (_, _, via) in &stack[pos + 1..] {
                             if let Some(s) = via {
                                 d = d.with_secondary(*s, "part of the cycle");
@@ -477,9 +518,22 @@ fn cap(diags: Vec<Diagnostic>, sources: &SourceMap) -> (Vec<Diagnostic>, (usize,
 
 /// Scans, parses and lowers the files of a wave, items spread over `jobs` threads. Returns
 /// each file's fragments, in order, and every finding.
-fn process(sources: &SourceMap, files: &[FileId], jobs: usize) -> (Vec<Vec<Fragment>>, Vec<Diagnostic>) {
-    let scans: Vec<scan::Scan> = if jobs > 1 && files.len() > 1 {
-        parallel(files, jobs, |chunk| chunk.iter().map(|&f| scan::scan(sources.get(f))).collect())
+fn process(
+    sources: &SourceMap,
+    files: &[FileId],
+    jobs: usize,
+) -> (Vec<Vec<Fragment>>, Vec<Diagnostic>) {
+    let scans: Vec<scan::Scan> = if jobs > 1
+        && files.len() > 1
+        && files
+            .iter()
+            .map(|&f| sources.get(f).text.len())
+            .sum::<usize>()
+            >= PARALLEL_BYTES
+    {
+        parallel(files, jobs, |chunk| {
+            chunk.iter().map(|&f| scan::scan(sources.get(f))).collect()
+        })
     } else {
         files.iter().map(|&f| scan::scan(sources.get(f))).collect()
     };
@@ -499,16 +553,19 @@ fn process(sources: &SourceMap, files: &[FileId], jobs: usize) -> (Vec<Vec<Fragm
             })
             .collect()
     };
-    let results: Vec<(lower::LoweredItem, Vec<Diagnostic>)> = if jobs > 1 && work.len() > 1 {
-        // Split by bytes, so that the threads get about the same work.
-        let weight = |&(i, c): &(usize, usize)| {
-            let cut = &scans[i].items[c];
-            (cut.end - cut.start) as u64 + 16
+    // Threads pay off on a wave of some size only.
+    let bytes: usize = files.iter().map(|&f| sources.get(f).text.len()).sum();
+    let results: Vec<(lower::LoweredItem, Vec<Diagnostic>)> =
+        if jobs > 1 && work.len() > 1 && bytes >= PARALLEL_BYTES {
+            // Split by bytes, so that the threads get about the same work.
+            let weight = |&(i, c): &(usize, usize)| {
+                let cut = &scans[i].items[c];
+                (cut.end - cut.start) as u64 + 16
+            };
+            parallel_weighted(&work, jobs, weight, run)
+        } else {
+            run(&work)
         };
-        parallel_weighted(&work, jobs, weight, run)
-    } else {
-        run(&work)
-    };
     let mut fragments: Vec<Vec<Fragment>> = files.iter().map(|_| Vec::new()).collect();
     let mut diags = Vec::new();
     for ((i, _), (lowered, parse_diags)) in work.iter().zip(results) {
@@ -525,7 +582,11 @@ fn process(sources: &SourceMap, files: &[FileId], jobs: usize) -> (Vec<Vec<Fragm
 }
 
 /// Runs `f` on contiguous chunks of `items` on up to `jobs` threads, results in order.
-fn parallel<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    f: impl Fn(&[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
     let size = items.len().div_ceil(jobs).max(1);
     std::thread::scope(|s| {
         let handles: Vec<_> = items.chunks(size).map(|c| spawn(s, || f(c))).collect();
@@ -564,7 +625,6 @@ fn parallel_weighted<T: Sync, R: Send>(
             .collect()
     })
 }
-
 
 /// A scoped thread with the main thread's stack size: parsing and lowering recurse only as
 /// deep as the scanner allows, but that bound was set with a full stack in mind.

@@ -113,7 +113,12 @@ impl Index {
 
     /// Enters a definition's name in a scope; `Err` with the first definition if the name
     /// is taken there.
-    pub(crate) fn name_in(&mut self, sources: &SourceMap, scope: Scope, id: DeclId) -> Result<(), DeclId> {
+    pub(crate) fn name_in(
+        &mut self,
+        sources: &SourceMap,
+        scope: Scope,
+        id: DeclId,
+    ) -> Result<(), DeclId> {
         let Some(span) = self.defs[id.index()].name else {
             return Ok(());
         };
@@ -123,9 +128,10 @@ impl Index {
         }
         let key = scope.key();
         let defs = &self.defs;
-        self.names.insert_unique(hash(key, name), (key, id), |(s, i)| {
-            hash(*s, defs[i.index()].name.map_or("", |n| sources.slice(n)))
-        });
+        self.names
+            .insert_unique(hash(key, name), (key, id), |(s, i)| {
+                hash(*s, defs[i.index()].name.map_or("", |n| sources.slice(n)))
+            });
         Ok(())
     }
 
@@ -159,7 +165,10 @@ impl Index {
 
     /// Where an element is referred to.
     pub fn references_to(&self, id: DeclId) -> impl Iterator<Item = Span> + '_ {
-        self.refs.iter().filter(move |(_, t)| *t == id).map(|(s, _)| *s)
+        self.refs
+            .iter()
+            .filter(move |(_, t)| *t == id)
+            .map(|(s, _)| *s)
     }
 
     /// Sorts what position queries search; called once everything is in.

@@ -175,7 +175,12 @@ pub enum UseError {
 }
 
 /// The path a `use` in `from` names, checked to be inside the root.
-pub fn use_target(fs: &dyn FileSystem, root: &Root, from: &Path, target: &str) -> Result<PathBuf, UseError> {
+pub fn use_target(
+    fs: &dyn FileSystem,
+    root: &Root,
+    from: &Path,
+    target: &str,
+) -> Result<PathBuf, UseError> {
     let dir = from
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);

@@ -236,8 +236,12 @@ impl FileSystem for MemoryFs {
         }
         let mut out: Vec<DirEntry> = Vec::new();
         for f in self.files.keys() {
-            let Ok(rest) = f.strip_prefix(&p) else { continue };
-            let Some(first) = rest.components().next() else { continue };
+            let Ok(rest) = f.strip_prefix(&p) else {
+                continue;
+            };
+            let Some(first) = rest.components().next() else {
+                continue;
+            };
             let child = p.join(first);
             let dir = rest.components().count() > 1;
             if !out.iter().any(|e| e.path == child) {

@@ -42,7 +42,9 @@ fn every_imp_block_of_the_language_reference_parses() {
     let mut failures = Vec::new();
     for (line, text) in blocks {
         let mut map = SourceMap::default();
-        let id = map.add(format!("docs/language.md:{line}"), text).expect("small");
+        let id = map
+            .add(format!("docs/language.md:{line}"), text)
+            .expect("small");
         let parsed = imp::syntax::parse_file(map.get(id));
         if !parsed.diagnostics.is_empty() {
             failures.push(format!(

@@ -3,8 +3,8 @@
 mod cli;
 mod common;
 mod docs;
-// mod examples;
+mod examples;
 mod golden;
 mod hostile;
 mod model;
-// mod parser;
+mod parser;

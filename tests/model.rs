@@ -330,7 +330,12 @@ fn rules() {
             "a word inside a failed declaration is not a declaration",
             "role r \"R\" { held_by = alice\n  backup samm\n}\nteam t \"T\" { members [samm] }\nreview { owner t }\n",
             // The rest of `r` is still read: `backup samm` names no one.
-            &[("IMP0101", "="), ("IMP0401", "samm"), ("IMP0401", "samm"), ("IMP0403", "t")],
+            &[
+                ("IMP0101", "="),
+                ("IMP0401", "samm"),
+                ("IMP0401", "samm"),
+                ("IMP0403", "t"),
+            ],
         ),
         // syntax inside a policy
         (

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use clap::ValueEnum;
 
 use super::Exit;
-use crate::check::{Analysis, check};
+use crate::check::{Analysis, Options, check_with};
 use crate::diagnostics::render::{self, HumanStyle, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,6 +42,9 @@ pub struct Args {
     /// When the human format uses colour
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Color,
+    /// Threads to parse with (default: one per core); the output is the same for any number
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -53,7 +56,11 @@ pub fn run(args: &Args) -> Exit {
     let mut exit = Exit::Clean;
     let mut checked: Vec<Analysis> = Vec::new();
     for p in &paths {
-        match check(p) {
+        let mut options = Options::default();
+        if let Some(j) = args.jobs {
+            options.jobs = usize::from(j);
+        }
+        match check_with(&crate::vfs::RealFs, p, options) {
             Ok(c) => checked.push(c),
             Err(e) => {
                 eprintln!("error: {e}");

@@ -99,4 +99,3 @@ pub fn backticked<S: AsRef<str>>(items: impl IntoIterator<Item = S>, sep: &str) 
         .collect::<Vec<_>>()
         .join(sep)
 }
-

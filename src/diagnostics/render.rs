@@ -377,4 +377,3 @@ impl miette::SourceCode for Excerpts<'_> {
         )))
     }
 }
-

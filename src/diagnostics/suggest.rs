@@ -1,13 +1,12 @@
 //! "Did you mean ...?": the closest known word to a misspelt one, at a bounded cost.
 //!
 //! A word is close to a candidate when their Jaro-Winkler similarity is at least 0.85, or
-//! their Damerau-Levenshtein distance is at most a third of the longer one (at least 1).
+//! their edit distance (with transpositions) is at most a third of the longer one (at least 1).
 //! Words longer than [`MAX_LEN`] are never compared, and a plain scan looks at no more than
 //! [`MAX_SCAN`] candidates; a namespace larger than that is searched through a
 //! [`Suggester`], an index of the words one deletion away from each name, so that
 //! thousands of misspelt names against thousands of names stay linear.
 
-use std::collections::HashSet;
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use super::backticked;
@@ -15,8 +14,17 @@ use super::backticked;
 /// The longest word compared. A longer word (or candidate) gets no suggestion.
 pub const MAX_LEN: usize = 64;
 
-/// The most candidates a plain scan compares.
-pub const MAX_SCAN: usize = 2_000;
+/// The most candidates a plain scan compares; a larger namespace is searched through a
+/// [`Suggester`].
+pub const MAX_SCAN: usize = 256;
+
+/// How many comparisons the plain scans of one run may make in all; past that, names are
+/// searched through a [`Suggester`] (or, for steps, get no suggestion), so that thousands of
+/// misspellings cost no more than thousands of lookups.
+pub const SCAN_BUDGET: usize = 200_000;
+
+/// How many neighbours of a word a [`Suggester`] compares it with.
+pub const MAX_CANDIDATES: usize = 64;
 
 /// How many names a list of candidates shows before "and N more".
 pub const MAX_LISTED: usize = 6;
@@ -25,9 +33,18 @@ fn close(word: &str, candidate: &str) -> Option<f64> {
     if candidate == word || candidate.len() > MAX_LEN {
         return None;
     }
+    let (a, b) = (word.len(), candidate.len());
+    let limit = (a.max(b) / 3).max(1);
+    // Jaro-Winkler cannot reach 0.85 when one is more than twice the other (and a few), and
+    // then neither can the distance be within the limit: skip the work.
+    if a.max(b) > 2 * a.min(b) + 3 {
+        return None;
+    }
     let score = strsim::jaro_winkler(word, candidate);
-    let dist = strsim::damerau_levenshtein(word, candidate);
-    (score >= 0.85 || dist <= (word.len().max(candidate.len()) / 3).max(1)).then_some(score)
+    if score >= 0.85 {
+        return Some(score);
+    }
+    (a.abs_diff(b) <= limit && strsim::osa_distance(word, candidate) <= limit).then_some(score)
 }
 
 /// The closest candidate to `word`, if one is close enough for "did you mean". Ties go to
@@ -160,13 +177,21 @@ impl Suggester {
         if word.len() > MAX_LEN {
             return None;
         }
-        let mut seen = HashSet::new();
+        let mut seen = Vec::new();
         for h in deletions(word) {
             let from = self.deletions.partition_point(|(k, _)| *k < h);
-            for &(_, e) in self.deletions[from..].iter().take_while(|(k, _)| *k == h) {
-                seen.insert(e);
-            }
+            seen.extend(
+                self.deletions[from..]
+                    .iter()
+                    .take_while(|(k, _)| *k == h)
+                    .map(|&(_, e)| e),
+            );
         }
+        // The nearest entries first (declaration order), at most MAX_CANDIDATES of them: in
+        // a dense namespace (`person_1` .. `person_20000`) a word has many neighbours.
+        seen.sort_unstable();
+        seen.dedup();
+        seen.truncate(MAX_CANDIDATES);
         let mut best: Option<(f64, bool, &str)> = None;
         for e in seen {
             let entry = &self.entries[e as usize];
@@ -220,7 +245,10 @@ mod tests {
                 by_title: true
             })
         );
-        assert_eq!(title_key("Chief Information Security Officer (CISO)").as_deref(), Some("chief_information_security_officer_ciso"));
+        assert_eq!(
+            title_key("Chief Information Security Officer (CISO)").as_deref(),
+            Some("chief_information_security_officer_ciso")
+        );
     }
 
     #[test]

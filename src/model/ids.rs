@@ -119,7 +119,7 @@ pub struct OptionId {
 
 /// What an option belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "index", rename_all = "snake_case")]
 pub enum OptionOwner {
     Step(StepId),
     Override(OverrideId),
@@ -148,7 +148,7 @@ pub struct AudienceId {
 
 /// Where an element is in the model: its typed id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "index", rename_all = "snake_case")]
 pub enum Loc {
     Organisation(OrganisationId),
     Policy(PolicyId),

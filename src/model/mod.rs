@@ -64,6 +64,9 @@ impl Model {
     /// The `##` doc above a property, by the span of its key word.
     pub fn prop_doc(&self, key: Span) -> Option<Span> {
         let i = self.prop_docs.partition_point(|(k, _)| *k < key);
-        self.prop_docs.get(i).filter(|(k, _)| *k == key).map(|(_, d)| *d)
+        self.prop_docs
+            .get(i)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, d)| *d)
     }
 }

@@ -82,7 +82,7 @@ macro_rules! ref_sets {
         $(
             $(#[$doc])*
             #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-            #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+            #[serde(tag = "kind", content = "index", rename_all = "snake_case")]
             pub enum $name {
                 $($kind($id),)*
             }

@@ -349,11 +349,7 @@ pub static DECLS: &[DeclSpec] = &[
         clause: "7.2",
         props: &[
             p("version", Shape::Text, "document version"),
-            p(
-                "owner",
-                Shape::Ref(ROLE_OR_PERSON),
-                "who owns the policy",
-            ),
+            p("owner", Shape::Ref(ROLE_OR_PERSON), "who owns the policy"),
             p(
                 "approved_by",
                 Shape::Approval(ROLE_OR_PERSON),
@@ -436,11 +432,7 @@ pub static DECLS: &[DeclSpec] = &[
         summary: "a team such as the ISIRT or the crisis team",
         clause: "7.5",
         props: &[
-            p(
-                "lead",
-                Shape::Ref(ROLE_OR_PERSON),
-                "who leads the team",
-            ),
+            p("lead", Shape::Ref(ROLE_OR_PERSON), "who leads the team"),
             p("members", Shape::Refs(ROLE_OR_PERSON), "the members"),
             p(
                 "on_call",
@@ -497,11 +489,7 @@ pub static DECLS: &[DeclSpec] = &[
         summary: "where reports land and are first assessed",
         clause: "8.3",
         props: &[
-            p(
-                "held_by",
-                Shape::Ref(PocStaff::KINDS),
-                "who staffs it",
-            ),
+            p("held_by", Shape::Ref(PocStaff::KINDS), "who staffs it"),
             many("hours", Shape::Window, "opening hours"),
             p("timezone", Shape::TimeZone, "time zone of the hours"),
             p(
@@ -658,11 +646,7 @@ pub static DECLS: &[DeclSpec] = &[
         summary: "an incident category; categories nest",
         clause: "6",
         props: &[
-            p(
-                "threat",
-                Shape::Word(Threat::WORDS),
-                "threat type",
-            ),
+            p("threat", Shape::Word(Threat::WORDS), "threat type"),
             many(
                 "maps_to",
                 Shape::Taxonomy,
@@ -1033,11 +1017,7 @@ pub static DECLS: &[DeclSpec] = &[
                 false,
                 "post-incident review: by when, and when it is held",
             ),
-            p(
-                "owner",
-                Shape::Ref(ROLE_OR_PERSON),
-                "who runs the reviews",
-            ),
+            p("owner", Shape::Ref(ROLE_OR_PERSON), "who runs the reviews"),
             p("scheme", Shape::Every, "how often the scheme is reviewed"),
             p("metrics", Shape::Tags, "what is measured"),
             p(

@@ -11,7 +11,7 @@ use super::condition::Condition;
 use super::ids::CalendarId;
 use super::refs::Ref;
 use super::vocab::{DurationUnit, Weekday};
-use crate::source::{HasSpan, Span, SourceMap};
+use crate::source::{HasSpan, SourceMap, Span};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -358,9 +358,8 @@ impl Window {
         match self {
             Window::Always { .. } => (Weekday::Mon, Weekday::Sun, 0, 24 * 60),
             Window::Weekly { days, hours, .. } => {
-                let (from, to) = days.map_or((Weekday::Mon, Weekday::Sun), |d| {
-                    (d.value.from, d.value.to)
-                });
+                let (from, to) =
+                    days.map_or((Weekday::Mon, Weekday::Sun), |d| (d.value.from, d.value.to));
                 let (s, e) = hours.map_or((0, 24 * 60), |h| {
                     (h.value.start.minutes, h.value.end.minutes)
                 });

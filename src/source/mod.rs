@@ -12,18 +12,42 @@ pub use span::{HasSpan, Span};
 pub const MAX_TOTAL: u64 = 1 << 30;
 
 /// Every file of a run, in the order they were loaded, in one address space.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct SourceMap {
     files: Vec<Arc<SourceFile>>,
     /// The base of the next file.
     next: u32,
+    /// The most bytes the files may have together.
+    limit: u64,
+}
+
+impl Default for SourceMap {
+    fn default() -> SourceMap {
+        SourceMap::with_limit(MAX_TOTAL)
+    }
 }
 
 impl SourceMap {
-    /// Adds a file. `None` when the run's files together would be larger than [`MAX_TOTAL`].
+    /// A source map that takes at most `limit` bytes in all (at most [`MAX_TOTAL`]).
+    pub fn with_limit(limit: u64) -> SourceMap {
+        SourceMap {
+            files: Vec::new(),
+            next: 0,
+            limit: limit.min(MAX_TOTAL),
+        }
+    }
+
+    /// Adds a file. `None` when the run's files together would be larger than the limit
+    /// (an empty file always fits, so that a file not read still has a place for its
+    /// findings).
     pub fn add(&mut self, path: String, text: String) -> Option<FileId> {
         let end = u64::from(self.next) + text.len() as u64 + 1;
-        if end > MAX_TOTAL {
+        let limit = if text.is_empty() {
+            u64::from(u32::MAX)
+        } else {
+            self.limit
+        };
+        if end > limit {
             return None;
         }
         let id = FileId(self.files.len() as u32);

@@ -127,7 +127,7 @@ impl Builder<'_> {
             match p.as_rule() {
                 Rule::entry => out.push(Node::Entry(self.entry(p))),
                 Rule::error => {
-                    let span = self.span(&p);
+                    let span = self.trimmed(&p);
                     let s = p.as_span();
                     let text = &self.text[s.start()..s.end()];
                     let base = s.start();
@@ -280,9 +280,15 @@ impl Builder<'_> {
             let span = self.range(s.start() + 1 + b.start, s.start() + 1 + b.end);
             let text = &inner[b.start..b.end];
             self.diags.push(
-                Diagnostic::new(Code::InvalidEscape, span, format!("invalid escape `{text}`"))
-                    .label("not an escape")
-                    .help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash"),
+                Diagnostic::new(
+                    Code::InvalidEscape,
+                    span,
+                    format!("invalid escape `{text}`"),
+                )
+                .label("not an escape")
+                .help(
+                    "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash",
+                ),
             );
         }
     }
@@ -313,7 +319,9 @@ impl Builder<'_> {
                         );
                     }
                 }
-                Rule::op_and | Rule::op_or => ops.push((p.as_rule() == Rule::op_and, self.span(&p))),
+                Rule::op_and | Rule::op_or => {
+                    ops.push((p.as_rule() == Rule::op_and, self.span(&p)))
+                }
                 Rule::paren | Rule::cond_simple => {
                     let d = depth + nots.len() + 1;
                     let mut c = if refused {

@@ -39,7 +39,11 @@ pub fn explain(text: &str, in_block: bool, span_of: &dyn Fn(usize, usize) -> Spa
     }
 }
 
-fn convert(text: &str, e: &pest::error::Error<Rule>, span_of: &dyn Fn(usize, usize) -> Span) -> Diagnostic {
+fn convert(
+    text: &str,
+    e: &pest::error::Error<Rule>,
+    span_of: &dyn Fn(usize, usize) -> Span,
+) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
     let pos = match e.location {
         InputLocation::Pos(p) => p,
@@ -84,9 +88,13 @@ fn convert(text: &str, e: &pest::error::Error<Rule>, span_of: &dyn Fn(usize, usi
     } else {
         format!("expected {list}, found {what}")
     };
-    Diagnostic::new(Code::SyntaxError, span_of(pos, end.min(text.len())), message)
-        .label(label)
-        .help(syntax_help(&found, &expected))
+    Diagnostic::new(
+        Code::SyntaxError,
+        span_of(pos, end.min(text.len())),
+        message,
+    )
+    .label(label)
+    .help(syntax_help(&found, &expected))
 }
 
 /// What the parser expected, in words, for the literals it tried.

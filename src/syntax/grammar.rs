@@ -26,14 +26,13 @@ pub fn rule_name(rule: Rule) -> &'static str {
         | Rule::atom_char
         | Rule::list_item
         | Rule::string
+        | Rule::other_quoted
         | Rule::text_block
         | Rule::placeholder => "a value",
         Rule::arrow => "`->`",
         Rule::list => "a list `[..]`",
         Rule::comma => "`,`",
-        Rule::condition | Rule::cond_unary | Rule::cond_simple | Rule::cond_word => {
-            "a condition"
-        }
+        Rule::condition | Rule::cond_unary | Rule::cond_simple | Rule::cond_word => "a condition",
         Rule::cond_op => "`and` or `or`",
         Rule::op_and => "`and`",
         Rule::op_or => "`or`",

@@ -121,8 +121,12 @@ pub fn parse_file(source: &SourceFile) -> Parsed {
 pub fn empty_file(source: &SourceFile, scan: &Scan) -> Option<Diagnostic> {
     (scan.items.is_empty() && scan.diagnostics.is_empty()).then(|| {
         let end = source.text.len().min(1);
-        Diagnostic::new(Code::EmptyFile, source.span_of(0, end), "file declares nothing")
-            .label("no declaration in this file")
-            .help("add a declaration, or delete the file")
+        Diagnostic::new(
+            Code::EmptyFile,
+            source.span_of(0, end),
+            "file declares nothing",
+        )
+        .label("no declaration in this file")
+        .help("add a declaration, or delete the file")
     })
 }

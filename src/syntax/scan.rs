@@ -162,7 +162,7 @@ const fn special_table() -> [bool; 256] {
         b += 1;
     }
     t[0x7f] = true;
-    let list = b" \t#\";{}[]()\xc2\xe2";
+    let list = b" \t#\"';{}[]()\xc2\xe2";
     let mut i = 0;
     while i < list.len() {
         t[list[i] as usize] = true;
@@ -284,6 +284,14 @@ impl Scanner<'_> {
                             i += 1;
                         }
                         b'"' => i = self.string(&mut item, i),
+                        b'\'' | 0xE2 | 0xC2
+                            if (i == 0 || !atom_byte(bytes[i - 1]))
+                                && other_quoted_end(bytes, i).is_some() =>
+                        {
+                            let end = other_quoted_end(bytes, i).unwrap_or(i + 1);
+                            self.check_chars(&mut item, i, end, true);
+                            i = end;
+                        }
                         b'{' if placeholder_end(bytes, i).is_some() => {
                             i = placeholder_end(bytes, i).unwrap_or(i + 1);
                         }
@@ -682,7 +690,14 @@ impl Scanner<'_> {
         self.control_at(item, at, len, true, false);
     }
 
-    fn control_at(&mut self, item: &mut ItemOut, at: usize, len: usize, repair: bool, inside: bool) {
+    fn control_at(
+        &mut self,
+        item: &mut ItemOut,
+        at: usize,
+        len: usize,
+        repair: bool,
+        inside: bool,
+    ) {
         let c = self.file.text[at..].chars().next().unwrap_or('\0');
         let name = if c == '\0' {
             "a NUL byte".to_string()
@@ -711,7 +726,13 @@ impl Scanner<'_> {
         self.special_char_at(item, at, true, false)
     }
 
-    fn special_char_at(&mut self, item: &mut ItemOut, at: usize, repair: bool, inside: bool) -> usize {
+    fn special_char_at(
+        &mut self,
+        item: &mut ItemOut,
+        at: usize,
+        repair: bool,
+        inside: bool,
+    ) -> usize {
         let bytes = self.bytes;
         match (bytes[at], bytes.get(at + 1), bytes.get(at + 2)) {
             (0xC2, Some(&c), _) if (0x80..=0x9F).contains(&c) => {
@@ -761,6 +782,38 @@ impl Scanner<'_> {
     }
 }
 
+/// Whether a byte continues an atom (so that a quote after it is not a string's start).
+fn atom_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80 || b"_.:@/+'-*%$&?|\\^~`".contains(&b)
+}
+
+/// The end of text in typographic quotes (or single quotes) starting at `i`, if it closes
+/// on its line: the grammar reads it as a string, so its delimiters are not delimiters.
+pub fn other_quoted_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let text = std::str::from_utf8(&bytes[i..bytes.len().min(i + 4)])
+        .ok()
+        .or_else(|| {
+            // Cut at a character boundary.
+            (1..4)
+                .rev()
+                .find_map(|n| std::str::from_utf8(bytes.get(i..i + n)?).ok())
+        })?;
+    let open = text.chars().next()?;
+    let closers: &[char] = match open {
+        '\u{201c}' => &['\u{201d}'],
+        '\u{201e}' => &['\u{201c}', '\u{201d}'],
+        '\u{2018}' => &['\u{2019}'],
+        '\u{ab}' => &['\u{bb}'],
+        '\'' => &['\''],
+        _ => return None,
+    };
+    let start = i + open.len_utf8();
+    let line_end = memchr2(b'\n', b'\r', &bytes[start..]).map_or(bytes.len(), |p| start + p);
+    let rest = std::str::from_utf8(&bytes[start..line_end]).ok()?;
+    let close = rest.char_indices().find(|(_, c)| closers.contains(c))?;
+    Some(start + close.0 + close.1.len_utf8())
+}
+
 /// What a closing delimiter does.
 enum Closer {
     /// It closes the innermost opener.
@@ -786,9 +839,11 @@ fn classify(bytes: &[u8], stack: &[Open], i: usize, line: u32) -> Closer {
         Some(_) => {}
     }
     let top_same_line = stack.last().is_some_and(|o| o.line == line);
+    // Looked at no further than 256 bytes on, so that a long line stays linear.
     let later_on_line = || {
-        let end = memchr2(b'\n', b'\r', &bytes[i + 1..]).map_or(bytes.len(), |p| i + 1 + p);
-        bytes[i + 1..end.min(i + 257)].contains(&b)
+        let window = &bytes[i + 1..(i + 257).min(bytes.len())];
+        let end = memchr2(b'\n', b'\r', window).unwrap_or(window.len());
+        window[..end].contains(&b)
     };
     match stack.iter().rposition(|o| o.delim == want) {
         Some(p) if !top_same_line || (stack[p].line == line && !later_on_line()) => {

@@ -2,7 +2,7 @@
 //! repeats, misplaced blocks and conditions reported here, once) and nested declarations.
 
 use super::literal::{describe, name_problem};
-use super::{Head, Lower, Loose};
+use super::{Head, Loose, Lower};
 use crate::diagnostics::{Code, Diagnostic, backticked, suggest};
 use crate::model::schema::{self, DeclSpec, Kind, Prop};
 use crate::model::value::Text;
@@ -20,7 +20,12 @@ pub struct Header<'t> {
 impl Lower<'_> {
     /// Reads a header, and registers the element's definition in the fragment's heads:
     /// returns its local id.
-    pub fn head<'t>(&mut self, spec: &DeclSpec, e: &'t Entry, parent: Option<u32>) -> (u32, Header<'t>) {
+    pub fn head<'t>(
+        &mut self,
+        spec: &DeclSpec,
+        e: &'t Entry,
+        parent: Option<u32>,
+    ) -> (u32, Header<'t>) {
         let h = self.header(spec, e);
         let id = self.heads.len() as u32;
         self.heads.push(Head {
@@ -45,9 +50,13 @@ impl Lower<'_> {
                 let w = self.text(a.span);
                 if w.contains('.') && w.split('.').all(super::literal::is_name) {
                     self.report(
-                        Diagnostic::new(Code::BadHeader, a.span, format!("`{w}` is not a valid name"))
-                            .label("a name has no `.`")
-                            .help("use letters, digits and `_`, e.g. `incident_manager`"),
+                        Diagnostic::new(
+                            Code::BadHeader,
+                            a.span,
+                            format!("`{w}` is not a valid name"),
+                        )
+                        .label("a name has no `.`")
+                        .help("use letters, digits and `_`, e.g. `incident_manager`"),
                     );
                 } else if let Some(b) = name_problem(w) {
                     self.report(
@@ -281,7 +290,11 @@ impl Lower<'_> {
 
     /// The property an entry is, by its key (`when` entries are the `when` property).
     fn prop_of(&self, spec: &DeclSpec, c: &Entry) -> Option<&'static Prop> {
-        let key = if c.is_when() { "when" } else { self.text(c.key) };
+        let key = if c.is_when() {
+            "when"
+        } else {
+            self.text(c.key)
+        };
         schema::DECLS
             .iter()
             .find(|d| std::ptr::eq(*d, spec))
@@ -299,7 +312,8 @@ impl Lower<'_> {
         let help = if stripped != key && spec.prop(stripped).is_some() {
             "write a property as a key word followed by its value, without `=` or `:`, e.g. `owner ciso`".to_string()
         } else if !key.is_ascii() {
-            "key words are written in ASCII letters: see the properties in docs/language.md".to_string()
+            "key words are written in ASCII letters: see the properties in docs/language.md"
+                .to_string()
         } else if schema::decl(key, None).is_some() {
             format!("`{key}` is a declaration of its own: move it to the top level of the file")
         } else if let Some(s) = suggest(key, candidates) {

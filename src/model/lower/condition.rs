@@ -40,15 +40,22 @@ impl Lower<'_> {
             } => match self.subject(subject, c.span) {
                 Some(s) if self.text(s) == "category" => {
                     self.report(
-                        Diagnostic::new(Code::ConditionMismatch, c.span, "categories are matched with `in`")
-                            .label("`category` compared")
-                            .help("write `category in [ransomware]`"),
+                        Diagnostic::new(
+                            Code::ConditionMismatch,
+                            c.span,
+                            "categories are matched with `in`",
+                        )
+                        .label("`category` compared")
+                        .help("write `category in [ransomware]`"),
                     );
                     ConditionKind::Invalid
                 }
                 Some(s) => ConditionKind::Compare {
                     subject: s,
-                    op: Spanned { value: *cmp, span: *op },
+                    op: Spanned {
+                        value: *cmp,
+                        span: *op,
+                    },
                     value: *value,
                 },
                 None => ConditionKind::Invalid,
@@ -67,9 +74,13 @@ impl Lower<'_> {
                             }
                             (false, _) => {
                                 self.report(
-                                    Diagnostic::new(Code::ConditionMismatch, i.span, "`in` takes names of categories")
-                                        .label(format!("found {}", i.describe()))
-                                        .help("write `category in [ransomware, data_breach]`"),
+                                    Diagnostic::new(
+                                        Code::ConditionMismatch,
+                                        i.span,
+                                        "`in` takes names of categories",
+                                    )
+                                    .label(format!("found {}", i.describe()))
+                                    .help("write `category in [ransomware, data_breach]`"),
                                 );
                                 ok = false;
                             }
@@ -107,16 +118,22 @@ impl Lower<'_> {
                 _ => {
                     let text = self.text(c.span).to_string();
                     let help = if self.event(words).is_some() {
-                        format!("write `not {text}`: it holds while the incident is not yet acknowledged or under control")
+                        format!(
+                            "write `not {text}`: it holds while the incident is not yet acknowledged or under control"
+                        )
                     } else {
                         "a condition compares an impact or a scale (`financial >= 3`, `severity >= sev2`), matches categories (`category in [..]`) or waits for an event (`not acknowledged after 30m`)".to_string()
                     };
                     // `acknowledged after 30m` read as an event, so that its duration is
                     // checked, and dropped.
                     self.report(
-                        Diagnostic::new(Code::ConditionMismatch, c.span, format!("`{text}` is not a condition"))
-                            .label("not understood")
-                            .help(help),
+                        Diagnostic::new(
+                            Code::ConditionMismatch,
+                            c.span,
+                            format!("`{text}` is not a condition"),
+                        )
+                        .label("not understood")
+                        .help(help),
                     );
                     ConditionKind::Invalid
                 }
@@ -137,11 +154,17 @@ impl Lower<'_> {
                 }
             },
             _ => {
-                let at = words.first().map_or(whole, |f| f.join(*words.last().unwrap_or(f)));
+                let at = words
+                    .first()
+                    .map_or(whole, |f| f.join(*words.last().unwrap_or(f)));
                 self.report(
-                    Diagnostic::new(Code::ConditionMismatch, at, format!("`{}` is not one name", self.text(at)))
-                        .label("expected one impact, scale or `category`")
-                        .help("a comparison is a name, an operator and a value, e.g. `financial >= 3`"),
+                    Diagnostic::new(
+                        Code::ConditionMismatch,
+                        at,
+                        format!("`{}` is not one name", self.text(at)),
+                    )
+                    .label("expected one impact, scale or `category`")
+                    .help("a comparison is a name, an operator and a value, e.g. `financial >= 3`"),
                 );
                 None
             }

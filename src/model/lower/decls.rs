@@ -161,15 +161,22 @@ fn use_entry(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
         && matches!(a.kind, ArgKind::Str)
         && let Some(t) = cx.text_of(a)
     {
-        let path = t.owned.as_deref().map_or_else(|| cx.text(a.span.shrink(1)).to_string(), str::to_string);
+        let path = t
+            .owned
+            .as_deref()
+            .map_or_else(|| cx.text(a.span.shrink(1)).to_string(), str::to_string);
         if !path.trim().is_empty() {
             return Lowered::Use { path, span: a.span };
         }
     }
     cx.report(
-        Diagnostic::new(Code::UseMalformed, e.span, "`use` takes one file name in quotes")
-            .label("malformed `use`")
-            .help("write `use \"people.imp\"`, with the path relative to this file"),
+        Diagnostic::new(
+            Code::UseMalformed,
+            e.span,
+            "`use` takes one file name in quotes",
+        )
+        .label("malformed `use`")
+        .help("write `use \"people.imp\"`, with the path relative to this file"),
     );
     Lowered::Error { span: e.span }
 }
@@ -177,7 +184,8 @@ fn use_entry(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
 fn unknown_decl(cx: &mut Lower<'_>, e: &Entry) {
     let key = if e.is_when() { "when" } else { cx.text(e.key) };
     let help = if !key.is_ascii() {
-        "key words are written in ASCII letters: see the declarations in docs/language.md".to_string()
+        "key words are written in ASCII letters: see the declarations in docs/language.md"
+            .to_string()
     } else {
         match (suggest(key, schema::keywords(None)), schema::home_of(key)) {
             (Some(s), _) => format!("did you mean `{s}`?"),
@@ -220,7 +228,11 @@ fn organisation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Organisation {
 
 impl Lower<'_> {
     /// `name [within D]`.
-    fn ref_within<T: RefTarget>(&mut self, e: &Entry, shape: Shape) -> Option<(Option<Ref<T>>, Option<Within>)> {
+    fn ref_within<T: RefTarget>(
+        &mut self,
+        e: &Entry,
+        shape: Shape,
+    ) -> Option<(Option<Ref<T>>, Option<Within>)> {
         let Some(a) = e.args.first() else {
             self.bad_value(e, shape, None);
             return None;
@@ -265,7 +277,11 @@ fn approval(cx: &mut Lower<'_>, e: &Entry) -> Option<Approval> {
             return None;
         }
     };
-    let on_word = |cx: &Lower<'_>, i: usize| e.args.get(i).is_some_and(|a| a.is_atom() && cx.text(a.span) == "on");
+    let on_word = |cx: &Lower<'_>, i: usize| {
+        e.args
+            .get(i)
+            .is_some_and(|a| a.is_atom() && cx.text(a.span) == "on")
+    };
     let on = match (e.args.get(1), e.args.get(2)) {
         (None, None) => None,
         (Some(_), Some(d)) if on_word(cx, 1) && e.args.len() == 3 => {
@@ -321,7 +337,9 @@ fn role(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Role {
             Some(Handover {
                 to,
                 when: cx.when_of(e),
-                span: e.args_span().join(e.when.as_ref().map_or(e.args_span(), |w| w.cond.span)),
+                span: e
+                    .args_span()
+                    .join(e.when.as_ref().map_or(e.args_span(), |w| w.cond.span)),
             })
         }),
     }
@@ -347,7 +365,9 @@ fn calendar(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Calendar {
             match (e.args.first(), e.args.get(1), e.args.len()) {
                 (Some(d), name, 1 | 2) if d.is_atom() || matches!(d.kind, ArgKind::Placeholder) => {
                     let name = match name {
-                        Some(a) if matches!(a.kind, ArgKind::Str | ArgKind::TextBlock) => cx.text_of(a),
+                        Some(a) if matches!(a.kind, ArgKind::Str | ArgKind::TextBlock) => {
+                            cx.text_of(a)
+                        }
                         None => None,
                         Some(a) => {
                             let a = a.clone();
@@ -522,7 +542,7 @@ fn scale(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<'_>) -> S
             levels.push(level);
         } else {
             cx.heads.truncate(mark);
-            cx.pile.push(Piled::Level(level));
+            cx.pile.push(Piled::Level(Box::new(level)));
         }
     }
     Scale {
@@ -622,7 +642,10 @@ fn escalation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Escalation {
             continue;
         };
         let from = cx.ref_arg(e, a, Responder::KINDS, shape);
-        let to = e.args.get(2).and_then(|b| cx.ref_arg(e, b, Responder::KINDS, shape));
+        let to = e
+            .args
+            .get(2)
+            .and_then(|b| cx.ref_arg(e, b, Responder::KINDS, shape));
         let within = if e.args.len() > 3 {
             let (d, used) = cx.keyword_duration(e, 3, "within", shape);
             cx.extra(e, shape, 3 + used);
@@ -702,7 +725,12 @@ fn evidence(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Evidence {
     }
 }
 
-fn communications(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<'_>) -> Communications {
+fn communications(
+    cx: &mut Lower<'_>,
+    id: DeclId,
+    name: Option<Span>,
+    bag: &Bag<'_>,
+) -> Communications {
     let mut audiences = Vec::new();
     let mut seen = HashMap::new();
     for (spec, e) in &bag.children {
@@ -729,7 +757,7 @@ fn communications(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<
             audiences.push(a);
         } else {
             cx.heads.truncate(mark);
-            cx.pile.push(Piled::Audience(a));
+            cx.pile.push(Piled::Audience(Box::new(a)));
         }
     }
     Communications {
@@ -745,7 +773,11 @@ fn obligation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Obligation {
     let mut deadlines: Vec<Prop<Deadline>> = Vec::new();
     for e in bag.all("deadline") {
         let shape = Shape::Deadline;
-        let Some(a) = e.args.first().filter(|a| a.is_atom() && super::literal::is_name(cx.text(a.span))) else {
+        let Some(a) = e
+            .args
+            .first()
+            .filter(|a| a.is_atom() && super::literal::is_name(cx.text(a.span)))
+        else {
             cx.bad_value(e, shape, None);
             continue;
         };
@@ -760,7 +792,10 @@ fn obligation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Obligation {
         cx.extra(e, shape, 1 + used);
         let Some(within) = d else { continue };
         let name = cx.text(a.span);
-        if let Some(first) = deadlines.iter().find(|p| cx.text(p.value.name.span) == name) {
+        if let Some(first) = deadlines
+            .iter()
+            .find(|p| cx.text(p.value.name.span) == name)
+        {
             cx.report(
                 Diagnostic::new(
                     Code::DuplicateName,
@@ -822,14 +857,17 @@ fn form(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<'_>) -> Fo
         let f = Field {
             id: DeclId(fid),
             type_: cx.prop(&fbag, "type", Lower::word).or(inline_type),
-            required: fbag.first("required").and_then(|e| cx.flag(e)).or(inline_required),
+            required: fbag
+                .first("required")
+                .and_then(|e| cx.flag(e))
+                .or(inline_required),
             help: cx.prop(&fbag, "help", Lower::string),
         };
         if first {
             fields.push(f);
         } else {
             cx.heads.truncate(mark);
-            cx.pile.push(Piled::Field(f));
+            cx.pile.push(Piled::Field(Box::new(f)));
         }
     }
     Form {

@@ -36,13 +36,18 @@ pub fn describe(text: &str) -> &'static str {
         "`24x7`"
     } else if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         "a number"
-    } else if split_duration(text).is_some_and(|(n, u)| !n.is_empty() && DurationUnit::from_suffix(unit_word(u)).is_some()) {
+    } else if split_duration(text)
+        .is_some_and(|(n, u)| !n.is_empty() && DurationUnit::from_suffix(unit_word(u)).is_some())
+    {
         "a duration"
     } else if is_date_shape(text) {
         "a date"
     } else if time_of(text).is_some() {
         "a time of day"
-    } else if text.split_once('-').is_some_and(|(a, b)| time_of(a).is_some() && time_of(b).is_some()) {
+    } else if text
+        .split_once('-')
+        .is_some_and(|(a, b)| time_of(a).is_some() && time_of(b).is_some())
+    {
         "a time range"
     } else if day_range(text).is_some() && text.contains('-') {
         "a day range"
@@ -54,7 +59,8 @@ pub fn describe(text: &str) -> &'static str {
 /// Whether a word is a name: ASCII letters, digits and `_`, not starting with a digit.
 pub fn is_name(text: &str) -> bool {
     let mut b = text.bytes();
-    b.next().is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+    b.next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
         && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
@@ -63,9 +69,9 @@ pub fn name_problem(text: &str) -> Option<Bad> {
     if is_name(text) {
         return None;
     }
-    let first_bad = text
-        .char_indices()
-        .find(|(i, c)| !(c.is_ascii_alphanumeric() || *c == '_') || (*i == 0 && c.is_ascii_digit()));
+    let first_bad = text.char_indices().find(|(i, c)| {
+        !(c.is_ascii_alphanumeric() || *c == '_') || (*i == 0 && c.is_ascii_digit())
+    });
     let (i, c) = first_bad?;
     let ascii: String = text
         .chars()
@@ -79,9 +85,12 @@ pub fn name_problem(text: &str) -> Option<Bad> {
         .collect();
     let ascii = ascii.trim_matches('_').to_string();
     let help = if is_name(&ascii) {
-        format!("names are made of ASCII letters, digits and `_`: write `{ascii}`, and keep the rest for the title")
+        format!(
+            "names are made of ASCII letters, digits and `_`: write `{ascii}`, and keep the rest for the title"
+        )
     } else {
-        "names are made of ASCII letters, digits and `_`, and start with a letter or `_`".to_string()
+        "names are made of ASCII letters, digits and `_`, and start with a letter or `_`"
+            .to_string()
     };
     let label = if i == 0 && c.is_ascii_digit() {
         "a name starts with a letter or `_`".to_string()
@@ -174,8 +183,8 @@ pub fn unit_for_word(word: &str) -> Option<DurationUnit> {
         "w" | "wk" | "wks" | "week" | "weeks" => U::Weeks,
         "mo" | "mon" | "mos" | "mth" | "mths" | "month" | "months" => U::Months,
         "y" | "yr" | "yrs" | "year" | "years" => U::Years,
-        "bd" | "bds" | "businessday" | "businessdays" | "business_day" | "business_days"
-        | "wd" | "workday" | "workdays" | "working_days" => U::BusinessDays,
+        "bd" | "bds" | "businessday" | "businessdays" | "business_day" | "business_days" | "wd"
+        | "workday" | "workdays" | "working_days" => U::BusinessDays,
         _ => return None,
     })
 }
@@ -217,7 +226,10 @@ pub fn duration<'a>(text: &'a str, next: Option<&str>) -> Result<DurationParts<'
         {
             let help = match unit_for_word(w) {
                 Some(u) => format!("write `{n}{}`, with no space", u.suffix()),
-                None => format!("imp counts whole minutes: write `{}m`", minutes_for_seconds(n)),
+                None => format!(
+                    "imp counts whole minutes: write `{}m`",
+                    minutes_for_seconds(n)
+                ),
             };
             return Err((
                 bad(
@@ -268,7 +280,10 @@ pub fn duration<'a>(text: &'a str, next: Option<&str>) -> Result<DurationParts<'
     let help = match unit_for_word(unit_text) {
         Some(u) => format!("write `{n}{}`", u.suffix()),
         None if is_seconds(unit_text) => {
-            format!("imp counts whole minutes: write `{}m`", minutes_for_seconds(n))
+            format!(
+                "imp counts whole minutes: write `{}m`",
+                minutes_for_seconds(n)
+            )
         }
         None => "the units are `m` (or `min`), `h`, `d`, `w`, `mo`, `y` and `bd`".into(),
     };
@@ -374,10 +389,12 @@ pub fn date(text: &str) -> Result<jiff::civil::Date, Bad> {
             }
         });
     }
-    let template = text
-        .bytes()
-        .all(|b| matches!(b.to_ascii_uppercase(), b'Y' | b'M' | b'D' | b'-' | b'/' | b'.'))
-        && text.len() >= 6;
+    let template = text.bytes().all(|b| {
+        matches!(
+            b.to_ascii_uppercase(),
+            b'Y' | b'M' | b'D' | b'-' | b'/' | b'.'
+        )
+    }) && text.len() >= 6;
     if template {
         return Err(bad(
             Code::MalformedDate,
@@ -389,7 +406,10 @@ pub fn date(text: &str) -> Result<jiff::civil::Date, Bad> {
     let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
     let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
     if parts.len() == 3 && parts.iter().all(|p| digits(p)) {
-        let sep = text.bytes().find(|b| matches!(b, b'-' | b'/' | b'.')).unwrap_or(b'-');
+        let sep = text
+            .bytes()
+            .find(|b| matches!(b, b'-' | b'/' | b'.'))
+            .unwrap_or(b'-');
         let help = if parts[0].len() == 4 && parts[1].len() <= 2 && parts[2].len() <= 2 {
             format!("write `{}-{:0>2}-{:0>2}`", parts[0], parts[1], parts[2])
         } else if parts[2].len() == 4 && sep != b'-' {
@@ -420,8 +440,9 @@ fn time_of(text: &str) -> Option<(u32, u32)> {
 }
 
 fn digits(s: &str) -> u32 {
-    s.bytes()
-        .fold(0u32, |n, b| n.saturating_mul(10).saturating_add(u32::from(b - b'0')))
+    s.bytes().fold(0u32, |n, b| {
+        n.saturating_mul(10).saturating_add(u32::from(b - b'0'))
+    })
 }
 
 /// A time of day that is not written `HH:MM`: what it should be.
@@ -440,7 +461,9 @@ fn time_fix(text: &str) -> Option<String> {
         None if body.len() == 4 => (&body[..2], &body[2..]),
         None => return None,
     };
-    let ok = |s: &str, max: usize| !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
+    let ok = |s: &str, max: usize| {
+        !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
+    };
     if !ok(h, 2) || !ok(m, 2) || m.len() != 2 {
         return None;
     }
@@ -524,7 +547,10 @@ pub fn time_range(text: &str) -> Result<TimeRange, Vec<Bad>> {
                 || matches!(&e, Err(x) if x.code == Code::MalformedTime);
             if malformed {
                 // One finding for the range, with the whole fix.
-                let mut x = s.err().or(e.err()).unwrap_or_else(|| bad(Code::MalformedTime, String::new(), "", String::new()));
+                let mut x = s
+                    .err()
+                    .or(e.err())
+                    .unwrap_or_else(|| bad(Code::MalformedTime, String::new(), "", String::new()));
                 x.code = Code::MalformedTime;
                 x.message = format!("`{text}` is not written HH:MM-HH:MM");
                 x.label = "not an HH:MM time".into();
@@ -594,38 +620,85 @@ mod tests {
     #[test]
     fn durations() {
         assert!(duration("15m", None).is_ok());
-        assert!(duration("10bd@uk_office", None).is_ok_and(|d| d.calendar == Some(("uk_office", 5))));
-        assert_eq!(dur_err("1hr", None), (Code::UnknownDurationUnit, "write `1h`".into()));
-        assert_eq!(dur_err("2days", None), (Code::UnknownDurationUnit, "write `2d`".into()));
-        assert_eq!(dur_err("1", Some("hour")), (Code::DurationInWords, "write `1h`, with no space".into()));
-        assert_eq!(dur_err("1h30m", None), (Code::CompoundDuration, "write `90m`".into()));
-        assert_eq!(dur_err("1h30", None), (Code::CompoundDuration, "write `90m`".into()));
-        assert_eq!(dur_err("1d12h", None), (Code::CompoundDuration, "write `36h`".into()));
+        assert!(
+            duration("10bd@uk_office", None).is_ok_and(|d| d.calendar == Some(("uk_office", 5)))
+        );
+        assert_eq!(
+            dur_err("1hr", None),
+            (Code::UnknownDurationUnit, "write `1h`".into())
+        );
+        assert_eq!(
+            dur_err("2days", None),
+            (Code::UnknownDurationUnit, "write `2d`".into())
+        );
+        assert_eq!(
+            dur_err("1", Some("hour")),
+            (Code::DurationInWords, "write `1h`, with no space".into())
+        );
+        assert_eq!(
+            dur_err("1h30m", None),
+            (Code::CompoundDuration, "write `90m`".into())
+        );
+        assert_eq!(
+            dur_err("1h30", None),
+            (Code::CompoundDuration, "write `90m`".into())
+        );
+        assert_eq!(
+            dur_err("1d12h", None),
+            (Code::CompoundDuration, "write `36h`".into())
+        );
         assert_eq!(dur_err("1mo2d", None).0, Code::CompoundDuration);
         assert_eq!(dur_err("30", None).0, Code::UnknownDurationUnit);
-        assert_eq!(dur_err("90s", None), (Code::UnknownDurationUnit, "imp counts whole minutes: write `2m`".into()));
+        assert_eq!(
+            dur_err("90s", None),
+            (
+                Code::UnknownDurationUnit,
+                "imp counts whole minutes: write `2m`".into()
+            )
+        );
     }
 
     #[test]
     fn dates() {
         assert!(date("2028-02-29").is_ok());
-        assert_eq!(date("2026-02-30").unwrap_err().code, Code::InvalidDate);
-        let e = date("2026-1-5").unwrap_err();
-        assert_eq!((e.code, e.help.as_str()), (Code::MalformedDate, "write `2026-01-05`"));
-        assert_eq!(date("YYYY-MM-DD").unwrap_err().code, Code::MalformedDate);
-        assert_eq!(date("05/01/2026").unwrap_err().code, Code::MalformedDate);
+        assert_eq!(
+            date("2026-02-30").expect_err("refused").code,
+            Code::InvalidDate
+        );
+        let e = date("2026-1-5").expect_err("refused");
+        assert_eq!(
+            (e.code, e.help.as_str()),
+            (Code::MalformedDate, "write `2026-01-05`")
+        );
+        assert_eq!(
+            date("YYYY-MM-DD").expect_err("refused").code,
+            Code::MalformedDate
+        );
+        assert_eq!(
+            date("05/01/2026").expect_err("refused").code,
+            Code::MalformedDate
+        );
     }
 
     #[test]
     fn times() {
         assert!(time_range("08:00-24:00").is_ok());
-        let e = time_range("9:00-17:00").unwrap_err();
-        assert_eq!((e[0].code, e[0].help.as_str()), (Code::MalformedTime, "write `09:00-17:00`"));
-        let e = time_range("9am-5pm").unwrap_err();
+        let e = time_range("9:00-17:00").expect_err("refused");
+        assert_eq!(
+            (e[0].code, e[0].help.as_str()),
+            (Code::MalformedTime, "write `09:00-17:00`")
+        );
+        let e = time_range("9am-5pm").expect_err("refused");
         assert_eq!(e[0].help, "write `09:00-17:00`");
-        assert_eq!(time_range("24:00-08:00").unwrap_err()[0].code, Code::InvalidTime);
-        assert_eq!(time_range("25:00-26:00").unwrap_err().len(), 2);
-        assert_eq!(time_range("08:00-08:00").unwrap_err()[0].code, Code::EmptyWindow);
+        assert_eq!(
+            time_range("24:00-08:00").expect_err("refused")[0].code,
+            Code::InvalidTime
+        );
+        assert_eq!(time_range("25:00-26:00").expect_err("refused").len(), 2);
+        assert_eq!(
+            time_range("08:00-08:00").expect_err("refused")[0].code,
+            Code::EmptyWindow
+        );
     }
 
     #[test]

@@ -64,12 +64,20 @@ pub enum Lowered {
     Exercise(Exercise),
     Review(Review),
     /// `use "file.imp"`: the path as written, and the string's span.
-    Use { path: String, span: Span },
+    Use {
+        path: String,
+        span: Span,
+    },
     /// A declaration of an unknown kind (reported): its name is not reported unknown, and
     /// the words it mentions are not reported unused.
-    Unknown { name: Option<Span>, words: Vec<Span> },
+    Unknown {
+        name: Option<Span>,
+        words: Vec<Span>,
+    },
     /// Text that did not parse (reported).
-    Error { span: Span },
+    Error {
+        span: Span,
+    },
 }
 
 /// A name found where lowering could not use it (a refused value, a repeated property):
@@ -93,13 +101,13 @@ pub struct Quoted {
 /// declaration), still to be checked by resolution.
 #[derive(Debug)]
 pub enum Piled {
-    Level(super::decls::Level),
-    Hop(Hop),
-    Step(Step),
-    Option(DecisionOption),
-    Override(Override),
-    Field(Field),
-    Audience(Audience),
+    Level(Box<super::decls::Level>),
+    Hop(Box<Hop>),
+    Step(Box<Step>),
+    Option(Box<DecisionOption>),
+    Override(Box<Override>),
+    Field(Box<Field>),
+    Audience(Box<Audience>),
     /// A condition that lowering dropped (the second `when` of an option).
     Condition(Condition),
 }

@@ -13,7 +13,12 @@ use crate::model::vocab::StepKind;
 use crate::source::Span;
 use crate::syntax::tree::Entry;
 
-pub(super) fn procedure(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<'_>) -> Procedure {
+pub(super) fn procedure(
+    cx: &mut Lower<'_>,
+    id: DeclId,
+    name: Option<Span>,
+    bag: &Bag<'_>,
+) -> Procedure {
     let mut steps = Vec::new();
     let mut overrides = Vec::new();
     let mut seen_steps = HashMap::new();
@@ -25,7 +30,9 @@ pub(super) fn procedure(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag:
         let h = cx.header(spec, e);
         if spec.keyword == "override" {
             if !has_extends {
-                let shown = pname.as_deref().map_or("this procedure".to_string(), |n| format!("`{n}`"));
+                let shown = pname
+                    .as_deref()
+                    .map_or("this procedure".to_string(), |n| format!("`{n}`"));
                 cx.report(
                     Diagnostic::new(
                         Code::OverrideWithoutBase,
@@ -41,10 +48,14 @@ pub(super) fn procedure(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag:
                 let text = cx.text(n).to_string();
                 if let Some(prev) = seen_overrides.get(&text) {
                     cx.report(
-                        Diagnostic::new(Code::OverriddenTwice, n, format!("step `{text}` is overridden twice"))
-                            .label("second override")
-                            .with_secondary(*prev, "first override")
-                            .help("put all the changes to the step in one `override`"),
+                        Diagnostic::new(
+                            Code::OverriddenTwice,
+                            n,
+                            format!("step `{text}` is overridden twice"),
+                        )
+                        .label("second override")
+                        .with_secondary(*prev, "first override")
+                        .help("put all the changes to the step in one `override`"),
                     );
                     first = false;
                 } else {
@@ -57,7 +68,7 @@ pub(super) fn procedure(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag:
                 overrides.push(o);
             } else {
                 cx.heads.truncate(mark);
-                cx.pile.push(Piled::Override(o));
+                cx.pile.push(Piled::Override(Box::new(o)));
             }
             continue;
         }
@@ -68,7 +79,7 @@ pub(super) fn procedure(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag:
             Some(s) if first => steps.push(s),
             Some(s) => {
                 cx.heads.truncate(mark);
-                cx.pile.push(Piled::Step(s));
+                cx.pile.push(Piled::Step(Box::new(s)));
             }
             None => cx.heads.truncate(mark),
         }
@@ -79,7 +90,9 @@ pub(super) fn procedure(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag:
         phase: cx.prop(bag, "phase", Lower::words),
         extends,
         start: cx.prop(bag, "start", |cx, e| match e.args.first() {
-            Some(a) if a.is_atom() && e.args.len() == 1 => cx.ref_arg(e, a, &[crate::model::schema::Kind::Step], Shape::Step),
+            Some(a) if a.is_atom() && e.args.len() == 1 => {
+                cx.ref_arg(e, a, &[crate::model::schema::Kind::Step], Shape::Step)
+            }
             _ => {
                 cx.bad_value(e, Shape::Step, None);
                 None
@@ -104,7 +117,12 @@ fn common(cx: &mut Lower<'_>, bag: &Bag<'_>) -> StepCommon {
 }
 
 /// The options of a decision (or of an override of one).
-fn options(cx: &mut Lower<'_>, bag: &Bag<'_>, parent: u32, step_name: Option<Span>) -> Vec<DecisionOption> {
+fn options(
+    cx: &mut Lower<'_>,
+    bag: &Bag<'_>,
+    parent: u32,
+    step_name: Option<Span>,
+) -> Vec<DecisionOption> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
     for (ospec, oe) in &bag.children {
@@ -119,12 +137,18 @@ fn options(cx: &mut Lower<'_>, bag: &Bag<'_>, parent: u32, step_name: Option<Spa
         let when = match (inline, block) {
             (Some(i), Some(b)) => {
                 let at = obag.first("when").map_or(b.kw, |e| e.key);
-                let name = h.name.map_or(String::new(), |n| format!(" `{}`", cx.text(n)));
+                let name = h
+                    .name
+                    .map_or(String::new(), |n| format!(" `{}`", cx.text(n)));
                 cx.report(
-                    Diagnostic::new(Code::RepeatedProperty, at, format!("option{name} has two conditions"))
-                        .label("second condition")
-                        .with_secondary(i.cond.span, "first condition")
-                        .help("keep one `when`: after the option's title, or inside its block"),
+                    Diagnostic::new(
+                        Code::RepeatedProperty,
+                        at,
+                        format!("option{name} has two conditions"),
+                    )
+                    .label("second condition")
+                    .with_secondary(i.cond.span, "first condition")
+                    .help("keep one `when`: after the option's title, or inside its block"),
                 );
                 cx.pile.push(Piled::Condition(b.cond));
                 Some(i)
@@ -140,7 +164,7 @@ fn options(cx: &mut Lower<'_>, bag: &Bag<'_>, parent: u32, step_name: Option<Spa
             out.push(o);
         } else {
             cx.heads.truncate(mark);
-            cx.pile.push(Piled::Option(o));
+            cx.pile.push(Piled::Option(Box::new(o)));
         }
     }
     out
@@ -250,7 +274,10 @@ fn override_of(cx: &mut Lower<'_>, spec: &'static DeclSpec, e: &Entry, parent: D
     let (oid, h) = cx.head(spec, e, Some(parent.0));
     cx.no_rest(spec, h.rest);
     let bag = cx.bag(spec, e);
-    let step = h.name.map_or(crate::model::refs::Ref::new(e.key), crate::model::refs::Ref::new);
+    let step = h.name.map_or(
+        crate::model::refs::Ref::new(e.key),
+        crate::model::refs::Ref::new,
+    );
     Override {
         id: DeclId(oid),
         step,

@@ -2,8 +2,8 @@
 //! typed value, every malformed one reported with its fix.
 
 use super::literal::{self, Bad};
-use super::{Lower, Loose};
-use crate::diagnostics::{Code, Diagnostic, did_you_mean, suggest};
+use super::{Loose, Lower};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::model::refs::{Member, Ref, RefTarget};
 use crate::model::schema::{Kind, Shape};
 use crate::model::value::*;
@@ -40,9 +40,13 @@ impl Lower<'_> {
         };
         let key = self.key_text(e).to_string();
         self.report(
-            Diagnostic::new(Code::BadValue, span, format!("`{key}` expects {}", shape.form()))
-                .label(format!("found {found}"))
-                .help("see docs/language.md for the form of each property"),
+            Diagnostic::new(
+                Code::BadValue,
+                span,
+                format!("`{key}` expects {}", shape.form()),
+            )
+            .label(format!("found {found}"))
+            .help("see docs/language.md for the form of each property"),
         );
         if let Some(a) = at.or(e.args.first()) {
             self.loose_arg(a, shape.ref_kinds().unwrap_or(&[]));
@@ -105,7 +109,11 @@ impl Lower<'_> {
             Some((s, e)) => Span::new(span.lo + s as u32, span.lo + e as u32),
             None => span,
         };
-        self.report(Diagnostic::new(b.code, span, b.message).label(b.label).help(b.help));
+        self.report(
+            Diagnostic::new(b.code, span, b.message)
+                .label(b.label)
+                .help(b.help),
+        );
     }
 
     /// Reports a template placeholder where a value belongs.
@@ -203,6 +211,37 @@ impl Lower<'_> {
     pub fn text_of(&mut self, a: &Arg) -> Option<Text> {
         let raw = self.text(a.span);
         match a.kind {
+            ArgKind::Str if !raw.starts_with('"') => {
+                // Typographic or single quotes: reported, and the text between them read.
+                let open = raw.chars().next().unwrap_or('"');
+                let close = raw.chars().last().unwrap_or('"');
+                let inner = &raw[open.len_utf8()..raw.len() - close.len_utf8()];
+                let straight = open == '\'';
+                self.report(
+                    Diagnostic::new(
+                        Code::TypographicQuotes,
+                        a.span,
+                        if straight {
+                            "text in single quotes"
+                        } else {
+                            "text in typographic quotes"
+                        },
+                    )
+                    .label(if straight {
+                        "single quotes"
+                    } else {
+                        "curly quotes, as a word processor writes them"
+                    })
+                    .help(format!(
+                        "write text between straight double quotes: `\"{inner}\"`"
+                    )),
+                );
+                Some(Text {
+                    span: a.span,
+                    owned: Some(inner.into()),
+                    quote: 0,
+                })
+            }
             ArgKind::Str => {
                 let closed = raw.len() >= 2 && raw.ends_with('"');
                 let inner = if closed {
@@ -313,7 +352,11 @@ impl Lower<'_> {
     /// A checked string: an e-mail address, a web address or a telephone number.
     pub fn contact(&mut self, e: &Entry, shape: Shape) -> Option<Text> {
         let t = self.text_shaped(e, shape)?;
-        let s = t.owned.as_deref().unwrap_or_else(|| self.text(t.span.shrink(u32::from(t.quote)))).to_string();
+        let s = t
+            .owned
+            .as_deref()
+            .unwrap_or_else(|| self.text(t.span.shrink(u32::from(t.quote))))
+            .to_string();
         let problem = match shape {
             Shape::Email => {
                 let ok = s.split_once('@').is_some_and(|(a, b)| {
@@ -331,7 +374,9 @@ impl Lower<'_> {
             }
             Shape::Phone => {
                 let digits = s.chars().filter(char::is_ascii_digit).count();
-                let ok = digits >= 3 && s.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+                let ok = digits >= 3
+                    && s.chars()
+                        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
                 (!ok).then_some("a telephone number has digits, spaces, `+`, `-` and brackets only")
             }
             _ => None,
@@ -343,9 +388,13 @@ impl Lower<'_> {
                 _ => "telephone number",
             };
             self.report(
-                Diagnostic::new(Code::InvalidContact, t.span, format!("`{s}` is not a valid {what}"))
-                    .label("invalid")
-                    .help(help),
+                Diagnostic::new(
+                    Code::InvalidContact,
+                    t.span,
+                    format!("`{s}` is not a valid {what}"),
+                )
+                .label("invalid")
+                .help(help),
             );
             return None;
         }
@@ -361,7 +410,9 @@ impl Lower<'_> {
         let mut scripts: Vec<Script> = Vec::new();
         for c in s.chars().filter(|c| c.is_alphabetic()) {
             let sc = c.script();
-            if !matches!(sc, Script::Common | Script::Inherited | Script::Unknown) && !scripts.contains(&sc) {
+            if !matches!(sc, Script::Common | Script::Inherited | Script::Unknown)
+                && !scripts.contains(&sc)
+            {
                 scripts.push(sc);
             }
         }
@@ -391,26 +442,29 @@ impl Lower<'_> {
         {
             let w = self.text(a.span).to_string();
             self.report(
-                Diagnostic::new(Code::BadValue, a.span, format!("`{}` expects {}", self.key_text(e), Shape::TimeZone.form()))
-                    .label("a time zone is written in quotes")
-                    .help(format!("write `\"{w}\"`")),
+                Diagnostic::new(
+                    Code::BadValue,
+                    a.span,
+                    format!("`{}` expects {}", self.key_text(e), Shape::TimeZone.form()),
+                )
+                .label("a time zone is written in quotes")
+                .help(format!("write `\"{w}\"`")),
             );
             return None;
         }
         let t = self.text_shaped(e, Shape::TimeZone)?;
-        let s = t.owned.as_deref().unwrap_or_else(|| self.text(t.span.shrink(u32::from(t.quote)))).to_string();
+        let s = t
+            .owned
+            .as_deref()
+            .unwrap_or_else(|| self.text(t.span.shrink(u32::from(t.quote))))
+            .to_string();
         let db = tz_db();
         if let Ok(tz) = db.get(&s) {
             return Some(TimeZone { tz, span: t.span });
         }
-        let help = if s.len() > crate::diagnostics::suggest::MAX_LEN {
-            "use an IANA time zone name such as `Europe/London` or `UTC`".to_string()
-        } else {
-            let names: Vec<String> = db.available().map(|n| n.as_str().to_string()).collect();
-            match suggest(&s, names.iter().map(String::as_str)) {
-                Some(n) => format!("did you mean `{n}`?"),
-                None => "use an IANA time zone name such as `Europe/London` or `UTC`".to_string(),
-            }
+        let help = match tz_names().suggest(&s) {
+            Some(n) => format!("did you mean `{}`?", n.name),
+            None => "use an IANA time zone name such as `Europe/London` or `UTC`".to_string(),
         };
         let shown: String = s.chars().take(64).collect();
         let shown = if shown.len() < s.len() {
@@ -419,9 +473,13 @@ impl Lower<'_> {
             shown
         };
         self.report(
-            Diagnostic::new(Code::UnknownTimeZone, t.span, format!("unknown time zone `{shown}`"))
-                .label("not in the time zone database")
-                .help(help),
+            Diagnostic::new(
+                Code::UnknownTimeZone,
+                t.span,
+                format!("unknown time zone `{shown}`"),
+            )
+            .label("not in the time zone database")
+            .help(help),
         );
         None
     }
@@ -430,12 +488,19 @@ impl Lower<'_> {
     pub fn int_arg(&mut self, a: &Arg, min: u32) -> Option<Spanned<u32>> {
         let text = self.text(a.span);
         match literal::integer(text) {
-            Ok(n) if n >= min => Some(Spanned { value: n, span: a.span }),
+            Ok(n) if n >= min => Some(Spanned {
+                value: n,
+                span: a.span,
+            }),
             Ok(n) => {
                 self.report(
-                    Diagnostic::new(Code::NumberOutOfRange, a.span, format!("{n} is too small here"))
-                        .label(format!("must be at least {min}"))
-                        .help("use a number of at least 1"),
+                    Diagnostic::new(
+                        Code::NumberOutOfRange,
+                        a.span,
+                        format!("{n} is too small here"),
+                    )
+                    .label(format!("must be at least {min}"))
+                    .help("use a number of at least 1"),
                 );
                 None
             }
@@ -448,7 +513,9 @@ impl Lower<'_> {
 
     /// Whether an argument is a number.
     pub fn is_int(&self, a: &Arg) -> bool {
-        a.is_atom() && !self.text(a.span).is_empty() && self.text(a.span).bytes().all(|b| b.is_ascii_digit())
+        a.is_atom()
+            && !self.text(a.span).is_empty()
+            && self.text(a.span).bytes().all(|b| b.is_ascii_digit())
     }
 
     /// A date argument.
@@ -471,7 +538,9 @@ impl Lower<'_> {
         matches!(a.kind, ArgKind::Placeholder)
             || (a.is_atom() && {
                 let t = self.text(a.span);
-                t.starts_with(|c: char| c.is_ascii_digit()) || t.to_ascii_uppercase().starts_with("YYYY") || t.to_ascii_uppercase().starts_with("DD")
+                t.starts_with(|c: char| c.is_ascii_digit())
+                    || t.to_ascii_uppercase().starts_with("YYYY")
+                    || t.to_ascii_uppercase().starts_with("DD")
             })
     }
 
@@ -500,11 +569,20 @@ impl Lower<'_> {
         let Some(a) = e.args.get(at) else {
             return (None, 0);
         };
-        let next = e.args.get(at + 1).filter(|n| n.is_atom()).map(|n| self.text(n.span));
+        let next = e
+            .args
+            .get(at + 1)
+            .filter(|n| n.is_atom())
+            .map(|n| self.text(n.span));
         self.duration_arg(a, next, e.args.get(at + 1))
     }
 
-    pub fn duration_arg(&mut self, a: &Arg, next: Option<&str>, next_arg: Option<&Arg>) -> (Option<Duration>, usize) {
+    pub fn duration_arg(
+        &mut self,
+        a: &Arg,
+        next: Option<&str>,
+        next_arg: Option<&Arg>,
+    ) -> (Option<Duration>, usize) {
         if matches!(a.kind, ArgKind::Placeholder) {
             self.placeholder(a);
             return (None, 1);
@@ -529,11 +607,21 @@ impl Lower<'_> {
             );
         };
         let Ok(n) = parts.amount.parse::<u32>() else {
-            bad(self, "duration too long".into(), "out of range", "durations go up to a century");
+            bad(
+                self,
+                "duration too long".into(),
+                "out of range",
+                "durations go up to a century",
+            );
             return (None, 1);
         };
         if n == 0 {
-            bad(self, "a duration of zero".into(), "zero", "give a positive amount, e.g. `15m`");
+            bad(
+                self,
+                "a duration of zero".into(),
+                "zero",
+                "give a positive amount, e.g. `15m`",
+            );
             return (None, 1);
         }
         // A century, in each unit.
@@ -548,7 +636,11 @@ impl Lower<'_> {
         if n > max {
             bad(
                 self,
-                format!("duration `{}{}` too long", parts.amount, parts.unit.suffix()),
+                format!(
+                    "duration `{}{}` too long",
+                    parts.amount,
+                    parts.unit.suffix()
+                ),
                 "more than a century",
                 "durations go up to a century",
             );
@@ -556,7 +648,10 @@ impl Lower<'_> {
         }
         let calendar = match (parts.unit, parts.calendar) {
             (DurationUnit::BusinessDays, Some((name, off))) => {
-                let span = Span::new(a.span.lo + off as u32, a.span.lo + (off + name.len()) as u32);
+                let span = Span::new(
+                    a.span.lo + off as u32,
+                    a.span.lo + (off + name.len()) as u32,
+                );
                 if let Some(b) = literal::name_problem(name) {
                     self.bad_literal(span, b);
                     return (None, 1);
@@ -565,19 +660,26 @@ impl Lower<'_> {
             }
             (DurationUnit::BusinessDays, None) => Some(Box::new(CalendarRef::Implicit(None))),
             (_, Some((name, off))) => {
-                let span = Span::new(a.span.lo + off as u32, a.span.lo + (off + name.len()) as u32);
+                let span = Span::new(
+                    a.span.lo + off as u32,
+                    a.span.lo + (off + name.len()) as u32,
+                );
                 self.loose.push(Loose {
                     span,
                     kinds: &[],
                     quoted: None,
                 });
                 self.report(
-                    Diagnostic::new(Code::InvalidDuration, span, "only business days take a calendar")
-                        .label("calendar on a calendar-time duration")
-                        .help(format!(
-                            "write `{}bd@{name}` for business days, or drop `@{name}`",
-                            parts.amount
-                        )),
+                    Diagnostic::new(
+                        Code::InvalidDuration,
+                        span,
+                        "only business days take a calendar",
+                    )
+                    .label("calendar on a calendar-time duration")
+                    .help(format!(
+                        "write `{}bd@{name}` for business days, or drop `@{name}`",
+                        parts.amount
+                    )),
                 );
                 return (None, 1);
             }
@@ -616,8 +718,15 @@ impl Lower<'_> {
 
     /// `KEYWORD duration` (`within 30m`, `every 12mo`) at `e.args[at]`; returns it and how
     /// many arguments it took.
-    pub fn keyword_duration(&mut self, e: &Entry, at: usize, kw: &str, shape: Shape) -> (Option<(Span, Duration)>, usize) {
-        let is_kw = |cx: &Self, a: Option<&Arg>| a.is_some_and(|a| a.is_atom() && cx.text(a.span) == kw);
+    pub fn keyword_duration(
+        &mut self,
+        e: &Entry,
+        at: usize,
+        kw: &str,
+        shape: Shape,
+    ) -> (Option<(Span, Duration)>, usize) {
+        let is_kw =
+            |cx: &Self, a: Option<&Arg>| a.is_some_and(|a| a.is_atom() && cx.text(a.span) == kw);
         match (e.args.get(at), e.args.get(at + 1)) {
             (Some(k), Some(d)) if is_kw(self, Some(k)) && self.duration_like(d) => {
                 let (dur, used) = self.duration_at(e, at + 1);
@@ -660,7 +769,11 @@ impl Lower<'_> {
         let mut i = 0;
         let mut ok = true;
         let mut open_at: Option<Span> = None;
-        let word = |cx: &Self, i: usize, w: &str| e.args.get(i).is_some_and(|a| a.is_atom() && cx.text(a.span) == w);
+        let word = |cx: &Self, i: usize, w: &str| {
+            e.args
+                .get(i)
+                .is_some_and(|a| a.is_atom() && cx.text(a.span) == w)
+        };
         loop {
             let start = e.args.get(i).map(|a| a.span);
             let (every, used) = self.keyword_duration(e, i, "every", Shape::Cadence);
@@ -668,16 +781,11 @@ impl Lower<'_> {
             let for_ = if word(self, i, "for") {
                 let (d, used) = self.keyword_duration(e, i, "for", Shape::Cadence);
                 i += used;
-                if d.is_none() {
-                    return None;
-                }
-                d.map(|(_, d)| d)
+                Some(d?.1)
             } else {
                 None
             };
-            let Some((_, every)) = every else {
-                return None;
-            };
+            let (_, every) = every?;
             if let (Some(open), Some(s)) = (open_at, start) {
                 self.report(
                     Diagnostic::new(Code::CadenceAfterOpenEnd, s, "this phase can never start")
@@ -716,7 +824,11 @@ impl Lower<'_> {
         let shape = Shape::Window;
         let span = e.args_span();
         let Some(first) = e.args.first().filter(|a| a.is_atom()) else {
-            if let Some(a) = e.args.first().filter(|a| matches!(a.kind, ArgKind::Placeholder)) {
+            if let Some(a) = e
+                .args
+                .first()
+                .filter(|a| matches!(a.kind, ArgKind::Placeholder))
+            {
                 self.placeholder(a);
                 return None;
             }
@@ -730,14 +842,24 @@ impl Lower<'_> {
         }
         if matches!(t, "24/7" | "24*7" | "24-7" | "always") {
             self.report(
-                Diagnostic::new(Code::BadValue, first.span, format!("`{}` expects {}", self.key_text(e), shape.form()))
-                    .label("every hour of the week is written `24x7`")
-                    .help("write `24x7`"),
+                Diagnostic::new(
+                    Code::BadValue,
+                    first.span,
+                    format!("`{}` expects {}", self.key_text(e), shape.form()),
+                )
+                .label("every hour of the week is written `24x7`")
+                .help("write `24x7`"),
             );
             return None;
         }
         let (days, range_at) = if let Some(d) = literal::day_range(t) {
-            (Some(Spanned { value: d, span: first.span }), 1)
+            (
+                Some(Spanned {
+                    value: d,
+                    span: first.span,
+                }),
+                1,
+            )
         } else if t.starts_with(|c: char| c.is_ascii_digit()) {
             (None, 0)
         } else {
@@ -746,16 +868,25 @@ impl Lower<'_> {
                 None => "see docs/language.md for the form of each property".to_string(),
             };
             self.report(
-                Diagnostic::new(Code::BadValue, first.span, format!("`{}` expects {}", self.key_text(e), shape.form()))
-                    .label(format!("found {}", self.describe(first)))
-                    .help(help),
+                Diagnostic::new(
+                    Code::BadValue,
+                    first.span,
+                    format!("`{}` expects {}", self.key_text(e), shape.form()),
+                )
+                .label(format!("found {}", self.describe(first)))
+                .help(help),
             );
             return None;
         };
         let hours = match e.args.get(range_at) {
-            Some(r) if r.is_atom() && self.text(r.span).starts_with(|c: char| c.is_ascii_digit()) => {
+            Some(r)
+                if r.is_atom() && self.text(r.span).starts_with(|c: char| c.is_ascii_digit()) =>
+            {
                 match literal::time_range(self.text(r.span)) {
-                    Ok(tr) => Some(Spanned { value: tr, span: r.span }),
+                    Ok(tr) => Some(Spanned {
+                        value: tr,
+                        span: r.span,
+                    }),
                     Err(bads) => {
                         for b in bads {
                             self.bad_literal(r.span, b);
@@ -799,14 +930,21 @@ impl Lower<'_> {
         }
         let w = self.text(a.span);
         if let Some(v) = V::from_word(w) {
-            return Some(Spanned { value: v, span: a.span });
+            return Some(Spanned {
+                value: v,
+                span: a.span,
+            });
         }
         let help = did_you_mean(w, V::WORDS.iter().copied(), "one of:");
         let key = self.key_text(e).to_string();
         self.report(
-            Diagnostic::new(Code::BadValue, a.span, format!("`{w}` is not a value of `{key}`"))
-                .label("unknown word")
-                .help(help),
+            Diagnostic::new(
+                Code::BadValue,
+                a.span,
+                format!("`{w}` is not a value of `{key}`"),
+            )
+            .label("unknown word")
+            .help(help),
         );
         None
     }
@@ -852,14 +990,23 @@ impl Lower<'_> {
                 ArgKind::Atom => {
                     let w = self.text(a.span);
                     let ok = w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                        && w.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.');
+                        && w.bytes()
+                            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.');
                     if ok {
                         out.push(Tag { span: a.span });
                     } else {
                         self.report(
-                            Diagnostic::new(Code::InvalidName, a.span, format!("`{w}` is not a valid word"))
-                                .label("not a word of letters, digits, `_` and `.`")
-                                .help(format!("`{}` expects {}", self.key_text(e), shape.form())),
+                            Diagnostic::new(
+                                Code::InvalidName,
+                                a.span,
+                                format!("`{w}` is not a valid word"),
+                            )
+                            .label("not a word of letters, digits, `_` and `.`")
+                            .help(format!(
+                                "`{}` expects {}",
+                                self.key_text(e),
+                                shape.form()
+                            )),
                         );
                     }
                 }
@@ -871,7 +1018,13 @@ impl Lower<'_> {
     }
 
     /// One name: a reference to resolve.
-    pub fn ref_arg<T>(&mut self, e: &Entry, a: &Arg, kinds: &'static [Kind], shape: Shape) -> Option<Ref<T>> {
+    pub fn ref_arg<T>(
+        &mut self,
+        e: &Entry,
+        a: &Arg,
+        kinds: &'static [Kind],
+        shape: Shape,
+    ) -> Option<Ref<T>> {
         match a.kind {
             ArgKind::Atom if self.is_typographic_quote(a) => {
                 let (t, _) = self.typographic(std::slice::from_ref(a));
@@ -880,7 +1033,10 @@ impl Lower<'_> {
                 let inner = t.owned.as_deref().unwrap_or("");
                 let raw = self.text(a.span);
                 let off = raw.find(inner).filter(|_| literal::is_name(inner))?;
-                let span = Span::new(a.span.lo + off as u32, a.span.lo + (off + inner.len()) as u32);
+                let span = Span::new(
+                    a.span.lo + off as u32,
+                    a.span.lo + (off + inner.len()) as u32,
+                );
                 Some(Ref::new(span))
             }
             ArgKind::Atom => {
@@ -892,6 +1048,17 @@ impl Lower<'_> {
                         None
                     }
                 }
+            }
+            ArgKind::Str if !self.text(a.span).starts_with('"') => {
+                // `owner “ciso”`: the quotes are reported, the name between them used.
+                let t = self.text_of(a)?;
+                let inner = t.owned.as_deref().unwrap_or("");
+                let raw = self.text(a.span);
+                let off = raw.find(inner).filter(|_| literal::is_name(inner))?;
+                Some(Ref::new(Span::new(
+                    a.span.lo + off as u32,
+                    a.span.lo + (off + inner.len()) as u32,
+                )))
             }
             ArgKind::Str => {
                 // `owner "ciso"`: resolution says whether the name is right and the quotes
@@ -962,7 +1129,10 @@ impl Lower<'_> {
             if a.is_atom()
                 && let Some(g) = Group::from_word(self.text(a.span))
             {
-                out.push(Member::Group(Spanned { value: g, span: a.span }));
+                out.push(Member::Group(Spanned {
+                    value: g,
+                    span: a.span,
+                }));
                 continue;
             }
             out.extend(self.ref_arg(e, a, T::KINDS, shape).map(Member::Ref));
@@ -981,7 +1151,10 @@ impl Lower<'_> {
                 let r = self.ref_arg(e, a, T::KINDS, shape)?;
                 Some(Quorum {
                     required: None,
-                    of: List { span: a.span, items: vec![r] },
+                    of: List {
+                        span: a.span,
+                        items: vec![r],
+                    },
                     span,
                 })
             }
@@ -999,7 +1172,10 @@ impl Lower<'_> {
                 };
                 (refs.len() == group.len()).then_some(Quorum {
                     required: Some(required),
-                    of: List { span: lspan, items: refs },
+                    of: List {
+                        span: lspan,
+                        items: refs,
+                    },
                     span,
                 })
             }
@@ -1011,7 +1187,11 @@ impl Lower<'_> {
     }
 
     /// `a -> b` (both names), returning both arguments.
-    pub fn arrow_pair<'t>(&mut self, e: &'t Entry, shape: Shape) -> Option<(&'t Arg, &'t Arg, &'t Arg)> {
+    pub fn arrow_pair<'t>(
+        &mut self,
+        e: &'t Entry,
+        shape: Shape,
+    ) -> Option<(&'t Arg, &'t Arg, &'t Arg)> {
         match (e.args.first(), e.args.get(1), e.args.get(2)) {
             (Some(a), Some(arrow), Some(b))
                 if a.is_atom() && matches!(arrow.kind, ArgKind::Arrow) && b.is_atom() =>
@@ -1081,7 +1261,13 @@ impl Lower<'_> {
         }
         let first_bad = w.split('.').find(|p| !literal::is_name(p)).unwrap_or(w);
         if let Some(b) = literal::name_problem(first_bad) {
-            self.bad_literal(a.span, Bad { message: format!("`{w}` is not a valid level"), ..b });
+            self.bad_literal(
+                a.span,
+                Bad {
+                    message: format!("`{w}` is not a valid level"),
+                    ..b
+                },
+            );
         } else {
             self.bad_literal(
                 a.span,
@@ -1089,13 +1275,27 @@ impl Lower<'_> {
                     code: Code::InvalidName,
                     message: format!("`{w}` is not a valid level"),
                     label: "a level is `sev2` or `severity.sev2`".into(),
-                    help: "write the level's name, or the scale's and the level's with one `.`".into(),
+                    help: "write the level's name, or the scale's and the level's with one `.`"
+                        .into(),
                     at: None,
                 },
             );
         }
         None
     }
+}
+
+/// An index of the time zone names, for "did you mean".
+fn tz_names() -> &'static crate::diagnostics::suggest::Suggester {
+    static NAMES: std::sync::OnceLock<crate::diagnostics::suggest::Suggester> =
+        std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let names: Vec<String> = tz_db()
+            .available()
+            .map(|n| n.as_str().to_string())
+            .collect();
+        crate::diagnostics::suggest::Suggester::new(names.iter().map(|n| (n.as_str(), None)))
+    })
 }
 
 /// The time zone database built into imp (never the machine's).

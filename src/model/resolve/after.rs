@@ -55,9 +55,12 @@ fn quorum(r: &mut Resolver<'_>, q: &Quorum<Holder>, members: &[Vec<Loc>]) {
     }
     let size = distinct.len();
     if required.value as usize > size {
-        let teams = q.of.items.iter().any(|i| matches!(i.target, Some(Holder::Team(_))));
+        let teams =
+            q.of.items
+                .iter()
+                .any(|i| matches!(i.target, Some(Holder::Team(_))));
         let suffix = if teams {
-            " people and roles"
+            ", its teams counted by their members"
         } else if size < q.of.items.len() {
             " different approvers"
         } else {
@@ -67,7 +70,10 @@ fn quorum(r: &mut Resolver<'_>, q: &Quorum<Holder>, members: &[Vec<Loc>]) {
             Diagnostic::new(
                 Code::QuorumTooLarge,
                 required.span,
-                format!("a quorum of {} from a group of {size}{suffix}", required.value),
+                format!(
+                    "a quorum of {} from a group of {size}{suffix}",
+                    required.value
+                ),
             )
             .label("more approvals than approvers")
             .with_secondary(q.of.span, "the group")
@@ -80,7 +86,12 @@ fn quorum(r: &mut Resolver<'_>, q: &Quorum<Holder>, members: &[Vec<Loc>]) {
 pub(super) fn unused(r: &mut Resolver<'_>) {
     let mut found = Vec::new();
     for (id, def) in r.index.defs() {
-        if def.kind.warn_unused() && def.parent.is_none() && !r.used[id.index()] {
+        // A declaration whose name was refused cannot be referred to: not reported again.
+        if def.kind.warn_unused()
+            && def.parent.is_none()
+            && def.name.is_some()
+            && !r.used[id.index()]
+        {
             let span = def.name.unwrap_or(def.keyword);
             found.push((def.kind, span));
         }

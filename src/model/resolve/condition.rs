@@ -48,16 +48,26 @@ impl Resolver<'_> {
                 self.duration(&mut after);
                 ConditionKind::NotUnderControl { after }
             }
-            ConditionKind::Compare { subject, op, value } => self.compare(subject, op, value, c.span),
+            ConditionKind::Compare { subject, op, value } => {
+                self.compare(subject, op, value, c.span)
+            }
             ConditionKind::Word { word } => {
                 self.word(word);
                 ConditionKind::Invalid
             }
-            k @ (ConditionKind::Impact { .. } | ConditionKind::Level { .. } | ConditionKind::Invalid) => k,
+            k @ (ConditionKind::Impact { .. }
+            | ConditionKind::Level { .. }
+            | ConditionKind::Invalid) => k,
         };
     }
 
-    fn compare(&mut self, subject: Span, op: Spanned<crate::model::condition::CmpOp>, value: Span, whole: Span) -> ConditionKind {
+    fn compare(
+        &mut self,
+        subject: Span,
+        op: Spanned<crate::model::condition::CmpOp>,
+        value: Span,
+        whole: Span,
+    ) -> ConditionKind {
         let _ = whole;
         let name = self.text(subject);
         let Some(id) = self.index.lookup(self.sources, Scope::Top, name) else {
@@ -72,7 +82,11 @@ impl Resolver<'_> {
         match def.loc {
             Loc::Impact(impact) => {
                 if !number {
-                    self.mismatch(name, value, "impact levels are numbers: compare with e.g. `3`");
+                    self.mismatch(
+                        name,
+                        value,
+                        "impact levels are numbers: compare with e.g. `3`",
+                    );
                     return ConditionKind::Invalid;
                 }
                 let Ok(level) = v.parse::<u32>() else {
@@ -111,12 +125,19 @@ impl Resolver<'_> {
                         target: Some(impact),
                     },
                     op,
-                    level: Spanned { value: level, span: value },
+                    level: Spanned {
+                        value: level,
+                        span: value,
+                    },
                 }
             }
             Loc::Scale(scale) => {
                 if number {
-                    self.mismatch(name, value, "scale levels are names: compare with e.g. `sev2`");
+                    self.mismatch(
+                        name,
+                        value,
+                        "scale levels are names: compare with e.g. `sev2`",
+                    );
                     return ConditionKind::Invalid;
                 }
                 let mut level = Ref::new(value);
@@ -180,9 +201,13 @@ impl Resolver<'_> {
             _ => "a condition compares an impact or a scale, matches categories or waits for an event".to_string(),
         };
         self.report(
-            Diagnostic::new(Code::ConditionMismatch, word, format!("`{name}` alone is not a condition"))
-                .label(format!("{article}, not a condition"))
-                .help(help),
+            Diagnostic::new(
+                Code::ConditionMismatch,
+                word,
+                format!("`{name}` alone is not a condition"),
+            )
+            .label(format!("{article}, not a condition"))
+            .help(help),
         );
     }
 }

@@ -128,10 +128,14 @@ impl<'a> Registry<'a> {
             let kw = self.text(head.keyword);
             if let Some(first) = self.singletons.get(&head.kind) {
                 self.diags.push(
-                    Diagnostic::new(Code::DeclaredTwice, head.keyword, format!("a second `{kw}`"))
-                        .label(format!("`{kw}` declared again"))
-                        .with_secondary(*first, format!("the first `{kw}`"))
-                        .help(format!("a policy has one `{kw}`: merge the two into one")),
+                    Diagnostic::new(
+                        Code::DeclaredTwice,
+                        head.keyword,
+                        format!("a second `{kw}`"),
+                    )
+                    .label(format!("`{kw}` declared again"))
+                    .with_secondary(*first, format!("the first `{kw}`"))
+                    .help(format!("a policy has one `{kw}`: merge the two into one")),
                 );
                 return None;
             }
@@ -145,8 +149,13 @@ impl<'a> Registry<'a> {
                 self.diags.push(
                     Diagnostic::new(Code::DuplicateName, n, format!("`{name}` is defined twice"))
                         .label(format!("second definition, as {}", head.kind.article()))
-                        .with_secondary(fspan, format!("first defined here, as {}", fkind.article()))
-                        .help("names are shared by every declaration of a policy: rename one of them"),
+                        .with_secondary(
+                            fspan,
+                            format!("first defined here, as {}", fkind.article()),
+                        )
+                        .help(
+                            "names are shared by every declaration of a policy: rename one of them",
+                        ),
                 );
                 return None;
             }
@@ -157,7 +166,14 @@ impl<'a> Registry<'a> {
     }
 
     /// Registers a nested element from the fragment's heads.
-    fn nested(&mut self, heads: &[Head], local: DeclId, loc: Loc, parent: DeclId, named: bool) -> DeclId {
+    fn nested(
+        &mut self,
+        heads: &[Head],
+        local: DeclId,
+        loc: Loc,
+        parent: DeclId,
+        named: bool,
+    ) -> DeclId {
         let head = &heads[local.index()];
         let id = self.index.push(Self::def(head, loc, Some(parent)));
         if named {
@@ -393,8 +409,10 @@ impl<'a> Registry<'a> {
             let start = i;
             i += part.len() + 1;
             if is_word(part) {
-                self.used_words
-                    .push(Span::new(base + start as u32, base + (start + part.len()) as u32));
+                self.used_words.push(Span::new(
+                    base + start as u32,
+                    base + (start + part.len()) as u32,
+                ));
             }
         }
         // Lines shaped like a declaration header: `word name "Title"`, `word name {`.
@@ -403,7 +421,9 @@ impl<'a> Registry<'a> {
             let (Some(a), Some(b)) = (it.next(), it.next()) else {
                 continue;
             };
-            let header = it.next().is_some_and(|c| c.starts_with('"') || c.starts_with('{'));
+            let header = it
+                .next()
+                .is_some_and(|c| c.starts_with('"') || c.starts_with('{'));
             if is_word(a) && is_word(b) && header {
                 self.unparsed.insert(b);
             }
@@ -460,6 +480,10 @@ impl<'a> Resolver<'a> {
             .collect();
         self.calendars = (0..model.calendars.len() as u32).map(CalendarId).collect();
         self.calendar_decls = model.calendars.iter().map(|c| c.id).collect();
-        self.calendar_has_hours = model.calendars.iter().map(|c| !c.hours.is_empty()).collect();
+        self.calendar_has_hours = model
+            .calendars
+            .iter()
+            .map(|c| !c.hours.is_empty())
+            .collect();
     }
 }

@@ -37,6 +37,8 @@ pub struct Resolver<'a> {
     pub step_decls: HashMap<StepId, DeclId>,
     /// Top-level candidates for "did you mean", by the kinds a reference accepts.
     candidates: HashMap<&'static [Kind], Candidates>,
+    /// Comparisons the plain scans of "did you mean" may still make.
+    pub scan_budget: usize,
 }
 
 /// The declarations of some kinds, in order, and an index over them when there are many.
@@ -66,6 +68,7 @@ impl<'a> Resolver<'a> {
             calendar_has_hours: Vec::new(),
             step_decls: HashMap::new(),
             candidates: HashMap::new(),
+            scan_budget: crate::diagnostics::suggest::SCAN_BUDGET,
         }
     }
 
@@ -114,10 +117,17 @@ impl<'a> Resolver<'a> {
                     Diagnostic::new(
                         Code::WrongKind,
                         span,
-                        format!("`{name}` is {}, not {}", found.article(), kinds_phrase(kinds)),
+                        format!(
+                            "`{name}` is {}, not {}",
+                            found.article(),
+                            kinds_phrase(kinds)
+                        ),
                     )
                     .label(format!("expected {}", kinds_phrase(kinds)))
-                    .with_secondary(at, format!("`{name}` is defined here as {}", found.article()))
+                    .with_secondary(
+                        at,
+                        format!("`{name}` is defined here as {}", found.article()),
+                    )
                     .help(help),
                 );
                 None
@@ -157,6 +167,14 @@ impl<'a> Resolver<'a> {
 
     fn candidates(&mut self, kinds: &'static [Kind]) {
         let (index, sources) = (&self.index, self.sources);
+        let budget = self.scan_budget;
+        if let Some(c) = self.candidates.get_mut(kinds) {
+            // Out of budget: build the index now.
+            if c.suggester.is_none() && c.ids.len() > budget {
+                c.suggester = Some(suggester(index, sources, &c.ids));
+            }
+            return;
+        }
         self.candidates.entry(kinds).or_insert_with(|| {
             let ids: Vec<DeclId> = index
                 .defs()
@@ -164,15 +182,9 @@ impl<'a> Resolver<'a> {
                 .filter(|(_, d)| kinds.contains(&d.kind) && d.name.is_some())
                 .map(|(id, _)| id)
                 .collect();
-            let suggester = (ids.len() > crate::diagnostics::suggest::MAX_SCAN).then(|| {
-                Suggester::new(ids.iter().map(|&id| {
-                    let d = index.def(id);
-                    (
-                        d.name.map_or("", |n| sources.slice(n)),
-                        d.title.as_ref().map(|t| t.get(sources)),
-                    )
-                }))
-            });
+            let suggester = (ids.len() > crate::diagnostics::suggest::MAX_SCAN
+                || ids.len() > budget)
+                .then(|| suggester(index, sources, &ids));
             Candidates { ids, suggester }
         });
     }
@@ -187,10 +199,14 @@ impl<'a> Resolver<'a> {
             let c = &self.candidates[kinds];
             match &c.suggester {
                 Some(s) => s.suggest(name).map(|s| {
-                    let title = s.by_title.then(|| title_of(index, sources, &c.ids, &s.name)).flatten();
+                    let title = s
+                        .by_title
+                        .then(|| title_of(index, sources, &c.ids, &s.name))
+                        .flatten();
                     (s.name, title)
                 }),
                 None => {
+                    self.scan_budget = self.scan_budget.saturating_sub(2 * c.ids.len());
                     let names = c.ids.iter().filter_map(|&id| index.name(sources, id));
                     match suggest(name, names) {
                         Some(s) => Some((s.to_string(), None)),
@@ -209,8 +225,9 @@ impl<'a> Resolver<'a> {
                                 .find(|(k, _)| k == name)
                                 .map(|(_, id)| *id)
                                 .or_else(|| {
-                                    suggest(name, keys.iter().map(|(k, _)| k.as_str()))
-                                        .and_then(|k| keys.iter().find(|(kk, _)| kk == k).map(|(_, id)| *id))
+                                    suggest(name, keys.iter().map(|(k, _)| k.as_str())).and_then(
+                                        |k| keys.iter().find(|(kk, _)| kk == k).map(|(_, id)| *id),
+                                    )
                                 });
                             by_title.and_then(|id| {
                                 let n = index.name(sources, id)?.to_string();
@@ -273,9 +290,13 @@ impl<'a> Resolver<'a> {
                                 None => "name a level declared in a `scale`".to_string(),
                             };
                             self.report(
-                                Diagnostic::new(Code::UnknownName, span, format!("unknown level `{text}`"))
-                                    .label("no scale has this level")
-                                    .help(help),
+                                Diagnostic::new(
+                                    Code::UnknownName,
+                                    span,
+                                    format!("unknown level `{text}`"),
+                                )
+                                .label("no scale has this level")
+                                .help(help),
                             );
                             return None;
                         }
@@ -294,7 +315,10 @@ impl<'a> Resolver<'a> {
                                         format!("level `{text}` is in more than one scale"),
                                     )
                                     .label("which scale?")
-                                    .help(format!("write {}, or mark one scale `default`", names.join(" or "))),
+                                    .help(format!(
+                                        "write {}, or mark one scale `default`",
+                                        names.join(" or ")
+                                    )),
                                 );
                                 return None;
                             }
@@ -320,11 +344,19 @@ impl<'a> Resolver<'a> {
             }
             None => {
                 let sname = self.scale_name(scale).to_string();
-                let help = did_you_mean(level, levels.iter().copied(), &format!("the levels of `{sname}` are"));
+                let help = did_you_mean(
+                    level,
+                    levels.iter().copied(),
+                    &format!("the levels of `{sname}` are"),
+                );
                 self.report(
-                    Diagnostic::new(Code::UnknownName, span, format!("scale `{sname}` has no level `{level}`"))
-                        .label("unknown level")
-                        .help(help),
+                    Diagnostic::new(
+                        Code::UnknownName,
+                        span,
+                        format!("scale `{sname}` has no level `{level}`"),
+                    )
+                    .label("unknown level")
+                    .help(help),
                 );
                 None
             }
@@ -336,12 +368,27 @@ impl<'a> Resolver<'a> {
     }
 
     fn scale_name(&self, s: ScaleId) -> &'a str {
-        self.index.name(self.sources, self.scale_decl(s)).unwrap_or("")
+        self.index
+            .name(self.sources, self.scale_decl(s))
+            .unwrap_or("")
     }
 
     fn level_decl(&self, l: LevelId) -> Option<DeclId> {
-        self.level_decls.get(l.scale.0 as usize)?.get(l.index as usize).copied()
+        self.level_decls
+            .get(l.scale.0 as usize)?
+            .get(l.index as usize)
+            .copied()
     }
+}
+
+fn suggester(index: &Index, sources: &SourceMap, ids: &[DeclId]) -> Suggester {
+    Suggester::new(ids.iter().map(|&id| {
+        let d = index.def(id);
+        (
+            d.name.map_or("", |n| sources.slice(n)),
+            d.title.as_ref().map(|t| t.get(sources)),
+        )
+    }))
 }
 
 fn title_of(index: &Index, sources: &SourceMap, ids: &[DeclId], name: &str) -> Option<String> {

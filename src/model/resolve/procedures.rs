@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::names::Resolver;
 use super::{Pile, def_of};
-use crate::diagnostics::suggest::{listing, suggest};
+use crate::diagnostics::suggest::{MAX_SCAN, listing, suggest};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::index::Scope;
 use crate::model::lower::{Head, Piled};
@@ -52,14 +52,24 @@ fn base_of(m: &Model, p: usize) -> Option<usize> {
         .map(|t| t.0 as usize)
 }
 
-pub(super) fn register_and_resolve(r: &mut Resolver<'_>, m: &mut Model, heads: Vec<Vec<Head>>, pile: &mut Pile) {
+pub(super) fn register_and_resolve(
+    r: &mut Resolver<'_>,
+    m: &mut Model,
+    heads: Vec<Vec<Head>>,
+    pile: &mut Pile,
+) {
     let n = m.procedures.len();
     // `extends`, and procedures that extend themselves.
     for (i, p) in m.procedures.iter_mut().enumerate() {
         if let Some(e) = &mut p.extends {
             r.resolve(&mut e.value);
             if e.value.target == Some(ProcedureId(i as u32)) {
-                r.self_ref(p.id, e.value.span, "extends itself", "a procedure extends another, base procedure");
+                r.self_ref(
+                    p.id,
+                    e.value.span,
+                    "extends itself",
+                    "a procedure extends another, base procedure",
+                );
                 e.value.target = None;
             }
         }
@@ -76,7 +86,11 @@ pub(super) fn register_and_resolve(r: &mut Resolver<'_>, m: &mut Model, heads: V
     }
     let name_of = |p: usize, local: DeclId| heads[p][local.index()].name;
     // Own steps that repeat an inherited name are left out of the model.
-    let mut shadowed: Vec<Vec<bool>> = m.procedures.iter().map(|p| vec![false; p.steps.len()]).collect();
+    let mut shadowed: Vec<Vec<bool>> = m
+        .procedures
+        .iter()
+        .map(|p| vec![false; p.steps.len()])
+        .collect();
     {
         let mut scope: HashMap<&str, Vec<Span>> = HashMap::new();
         let mut stack: Vec<(usize, bool)> = roots.iter().rev().map(|&p| (p, false)).collect();
@@ -92,7 +106,9 @@ pub(super) fn register_and_resolve(r: &mut Resolver<'_>, m: &mut Model, heads: V
             }
             let inherited = base_of(m, p).is_some();
             for (i, s) in m.procedures[p].steps.iter().enumerate() {
-                let Some(span) = name_of(p, s.id) else { continue };
+                let Some(span) = name_of(p, s.id) else {
+                    continue;
+                };
                 let name = r.text(span);
                 if inherited && let Some(first) = scope.get(name).and_then(|v| v.last()) {
                     let pname = r.index.name(r.sources, m.procedures[p].id).unwrap_or("");
@@ -126,7 +142,7 @@ pub(super) fn register_and_resolve(r: &mut Resolver<'_>, m: &mut Model, heads: V
         let mut kept = Vec::new();
         for (i, s) in std::mem::take(&mut proc.steps).into_iter().enumerate() {
             if shadowed[p][i] {
-                pile.nested.push((Some(pid), Piled::Step(s)));
+                pile.nested.push((Some(pid), Piled::Step(Box::new(s))));
             } else {
                 kept.push(s);
             }
@@ -193,8 +209,15 @@ pub(super) fn register_and_resolve(r: &mut Resolver<'_>, m: &mut Model, heads: V
             continue;
         }
         let base = base_of(m, p);
-        let pname = r.index.name(r.sources, m.procedures[p].id).unwrap_or("").to_string();
-        let bname = base.and_then(|b| r.index.name(r.sources, m.procedures[b].id)).unwrap_or("").to_string();
+        let pname = r
+            .index
+            .name(r.sources, m.procedures[p].id)
+            .unwrap_or("")
+            .to_string();
+        let bname = base
+            .and_then(|b| r.index.name(r.sources, m.procedures[b].id))
+            .unwrap_or("")
+            .to_string();
         // Overrides name steps of the base.
         for o in &mut m.procedures[p].overrides {
             if base.is_none() {
@@ -211,9 +234,12 @@ pub(super) fn register_and_resolve(r: &mut Resolver<'_>, m: &mut Model, heads: V
                     }
                 }
                 None => {
-                    let help = match suggest(name, scope.order.iter().copied()) {
+                    let help = match r.suggest_step(name, &scope.order) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("the steps of `{bname}` are {}", listing(scope.order.iter().copied())),
+                        None => format!(
+                            "the steps of `{bname}` are {}",
+                            listing(scope.order.iter().copied())
+                        ),
                     };
                     r.report(
                         Diagnostic::new(
@@ -282,12 +308,31 @@ pub(super) fn register_and_resolve(r: &mut Resolver<'_>, m: &mut Model, heads: V
     }
 }
 
+impl Resolver<'_> {
+    /// "did you mean" among the steps in scope, within the budget of plain scans.
+    fn suggest_step<'n>(&mut self, name: &str, order: &[&'n str]) -> Option<&'n str> {
+        let n = order.len().min(MAX_SCAN);
+        if self.scan_budget < n {
+            return None;
+        }
+        self.scan_budget -= n;
+        suggest(name, order.iter().copied())
+    }
+}
+
 /// The definition of a step in scope.
 fn m_step_decl(r: &Resolver<'_>, sid: StepId, _scope: &StepScope<'_>) -> Option<DeclId> {
     r.step_decls.get(&sid).copied()
 }
 
-fn register(r: &mut Resolver<'_>, heads: &[Head], local: DeclId, loc: Loc, parent: DeclId, named: bool) -> DeclId {
+fn register(
+    r: &mut Resolver<'_>,
+    heads: &[Head],
+    local: DeclId,
+    loc: Loc,
+    parent: DeclId,
+    named: bool,
+) -> DeclId {
     let head = &heads[local.index()];
     let id = r.index.push(def_of(head, loc, Some(parent)));
     if named {
@@ -318,20 +363,36 @@ fn cycles(r: &mut Resolver<'_>, m: &mut Model) {
                 Some(b) if state[b] == 1 => {
                     let pos = path.iter().position(|&x| x == b).unwrap_or(0);
                     let cycle = &path[pos..];
-                    let name = |i: usize| r.index.name(r.sources, m.procedures[i].id).unwrap_or("").to_string();
-                    let mut names: Vec<String> = cycle.iter().map(|&i| format!("`{}`", name(i))).collect();
+                    let name = |i: usize| {
+                        r.index
+                            .name(r.sources, m.procedures[i].id)
+                            .unwrap_or("")
+                            .to_string()
+                    };
+                    let mut names: Vec<String> =
+                        cycle.iter().map(|&i| format!("`{}`", name(i))).collect();
                     names.push(format!("`{}`", name(b)));
-                    let span = m.procedures[cur].extends.as_ref().map_or(Span::default(), |e| e.value.span);
+                    let span = m.procedures[cur]
+                        .extends
+                        .as_ref()
+                        .map_or(Span::default(), |e| e.value.span);
                     let mut d = Diagnostic::new(
                         Code::ExtendsCycle,
                         span,
                         format!("cycle of `extends`: {}", names.join(" → ")),
                     )
-                    .label(format!("`{}` extends `{}`, which closes the cycle", name(cur), name(b)))
+                    .label(format!(
+                        "`{}` extends `{}`, which closes the cycle",
+                        name(cur),
+                        name(b)
+                    ))
                     .help("a procedure cannot extend a procedure that extends it: break the cycle");
                     for &i in &cycle[..cycle.len() - 1] {
                         if let Some(e) = &m.procedures[i].extends {
-                            d = d.with_secondary(e.value.span, format!("`{}` extends the next", name(i)));
+                            d = d.with_secondary(
+                                e.value.span,
+                                format!("`{}` extends the next", name(i)),
+                            );
                         }
                     }
                     r.report(d);
@@ -362,7 +423,7 @@ fn step_ref(r: &mut Resolver<'_>, scope: &StepScope<'_>, s: &mut Ref<StepId>, pr
         }
         None if r.unparsed.contains(name) => {}
         None => {
-            let help = match suggest(name, scope.order.iter().copied()) {
+            let help = match r.suggest_step(name, &scope.order) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "name a step of this procedure".to_string(),
             };
@@ -372,15 +433,24 @@ fn step_ref(r: &mut Resolver<'_>, scope: &StepScope<'_>, s: &mut Ref<StepId>, pr
                 format!("procedure `{procedure}`")
             };
             r.report(
-                Diagnostic::new(Code::UnknownName, s.span, format!("{shown} has no step `{name}`"))
-                    .label("unknown step")
-                    .help(help),
+                Diagnostic::new(
+                    Code::UnknownName,
+                    s.span,
+                    format!("{shown} has no step `{name}`"),
+                )
+                .label("unknown step")
+                .help(help),
             );
         }
     }
 }
 
-fn steps(r: &mut Resolver<'_>, scope: &StepScope<'_>, l: &mut Option<Prop<List<Ref<StepId>>>>, procedure: &str) {
+fn steps(
+    r: &mut Resolver<'_>,
+    scope: &StepScope<'_>,
+    l: &mut Option<Prop<List<Ref<StepId>>>>,
+    procedure: &str,
+) {
     if let Some(p) = l {
         for s in &mut p.value.items {
             step_ref(r, scope, s, procedure);
@@ -406,7 +476,10 @@ fn step(r: &mut Resolver<'_>, scope: &StepScope<'_>, s: &mut Step, procedure: &s
     common(r, scope, &mut s.common, procedure);
     match &mut s.body {
         StepBody::Action | StepBody::Collect { .. } => {}
-        StepBody::Decision { decided_by, options } => {
+        StepBody::Decision {
+            decided_by,
+            options,
+        } => {
             r.opt(decided_by);
             for o in options {
                 option(r, scope, o, procedure);
@@ -460,7 +533,13 @@ pub(super) fn piled_procedure(r: &mut Resolver<'_>, m: &Model, p: &mut Procedure
     for &b in chain.iter().rev() {
         for (i, s) in m[b].steps.iter().enumerate() {
             if let Some(name) = r.index.name(r.sources, s.id) {
-                scope.push(name, StepId { procedure: b, index: i as u32 });
+                scope.push(
+                    name,
+                    StepId {
+                        procedure: b,
+                        index: i as u32,
+                    },
+                );
             }
         }
     }
@@ -468,10 +547,19 @@ pub(super) fn piled_procedure(r: &mut Resolver<'_>, m: &Model, p: &mut Procedure
     let fake = ProcedureId(u32::MAX);
     for (i, s) in p.steps.iter().enumerate() {
         if let Some(span) = heads[s.id.index()].name {
-            scope.push(r.text(span), StepId { procedure: fake, index: i as u32 });
+            scope.push(
+                r.text(span),
+                StepId {
+                    procedure: fake,
+                    index: i as u32,
+                },
+            );
         }
     }
-    let pname = heads.first().and_then(|h| h.name).map_or(String::new(), |n| r.text(n).to_string());
+    let pname = heads
+        .first()
+        .and_then(|h| h.name)
+        .map_or(String::new(), |n| r.text(n).to_string());
     r.opt(&mut p.owner);
     if let Some(s) = &mut p.start {
         step_ref(r, &scope, &mut s.value, &pname);

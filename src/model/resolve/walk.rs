@@ -3,11 +3,11 @@
 //! identity are checked here too: a role that is its own backup, a hop to itself, a list
 //! that names something twice.
 
-use super::names::Resolver;
 use super::Pile;
+use super::names::Resolver;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::*;
 use crate::model::lower::{Lowered, Piled};
+use crate::model::*;
 use crate::source::{HasSpan, Span};
 
 impl Resolver<'_> {
@@ -41,7 +41,10 @@ impl Resolver<'_> {
             .map(|m| match m {
                 Member::Group(g) => (format!("group {}", g.value), g.span),
                 Member::Ref(r) => (
-                    r.target.map_or_else(|| format!("name {}", self.text(r.span)), |t| format!("{:?}", t.loc())),
+                    r.target.map_or_else(
+                        || format!("name {}", self.text(r.span)),
+                        |t| format!("{:?}", t.loc()),
+                    ),
                     r.span,
                 ),
             })
@@ -56,10 +59,14 @@ impl Resolver<'_> {
             if let Some(first) = seen.get(k.as_str()) {
                 let text = self.text(*span);
                 self.report(
-                    Diagnostic::new(Code::ListedTwice, *span, format!("`{text}` is listed twice"))
-                        .label("listed again here")
-                        .with_secondary(*first, "first listed here")
-                        .help("remove one of the two"),
+                    Diagnostic::new(
+                        Code::ListedTwice,
+                        *span,
+                        format!("`{text}` is listed twice"),
+                    )
+                    .label("listed again here")
+                    .with_secondary(*first, "first listed here")
+                    .help("remove one of the two"),
                 );
             } else {
                 seen.insert(k, *span);
@@ -73,8 +80,10 @@ impl Resolver<'_> {
             .iter()
             .map(|r| {
                 (
-                    r.target
-                        .map_or_else(|| format!("name {}", self.text(r.span)), |t| format!("{:?}", t.loc())),
+                    r.target.map_or_else(
+                        || format!("name {}", self.text(r.span)),
+                        |t| format!("{:?}", t.loc()),
+                    ),
                     r.span,
                 )
             })
@@ -111,14 +120,22 @@ impl Resolver<'_> {
                     self.mark_used(decl);
                 }
                 [] => self.report(
-                    Diagnostic::new(Code::InvalidDuration, d.span, "business days need a working calendar")
-                        .label("no calendar is declared")
-                        .help("declare a `calendar` with working hours and holidays"),
+                    Diagnostic::new(
+                        Code::InvalidDuration,
+                        d.span,
+                        "business days need a working calendar",
+                    )
+                    .label("no calendar is declared")
+                    .help("declare a `calendar` with working hours and holidays"),
                 ),
                 _ => self.report(
-                    Diagnostic::new(Code::InvalidDuration, d.span, "business days of which calendar?")
-                        .label("several calendars are declared")
-                        .help("name the calendar: `5bd@uk_office`"),
+                    Diagnostic::new(
+                        Code::InvalidDuration,
+                        d.span,
+                        "business days of which calendar?",
+                    )
+                    .label("several calendars are declared")
+                    .help("name the calendar: `5bd@uk_office`"),
                 ),
             },
         }
@@ -313,20 +330,31 @@ fn loose(r: &mut Resolver<'_>, l: crate::model::lower::Loose) {
         return;
     };
     let raw = r.text(l.span);
-    let s = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(raw);
+    let s = raw
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(raw);
     match r.index.lookup(r.sources, crate::index::Scope::Top, s) {
         Some(id) => {
             r.mark_used(id);
             r.report(
-                Diagnostic::new(Code::BadValue, l.span, format!("`{}` expects a name, not a string", q.key))
-                    .label("a string")
-                    .help(format!("write the name without quotes: `{s}`")),
+                Diagnostic::new(
+                    Code::BadValue,
+                    l.span,
+                    format!("`{}` expects a name, not a string", q.key),
+                )
+                .label("a string")
+                .help(format!("write the name without quotes: `{s}`")),
             );
         }
         None => r.report(
-            Diagnostic::new(Code::BadValue, l.span, format!("`{}` expects {}", q.key, q.form))
-                .label("found a string")
-                .help("see docs/language.md for the form of each property"),
+            Diagnostic::new(
+                Code::BadValue,
+                l.span,
+                format!("`{}` expects {}", q.key, q.form),
+            )
+            .label("found a string")
+            .help("see docs/language.md for the form of each property"),
         ),
     }
 }
@@ -489,10 +517,14 @@ fn hop(r: &mut Resolver<'_>, h: &mut Hop) {
     {
         let name = r.text(h.from.span).to_string();
         r.report(
-            Diagnostic::new(Code::SelfReference, h.to.span, format!("hop from `{name}` to `{name}` is a loop"))
-                .label("hands over to itself")
-                .with_secondary(h.from.span, "from here")
-                .help("a hop hands over to someone else; to try the same one again, use `repeat`"),
+            Diagnostic::new(
+                Code::SelfReference,
+                h.to.span,
+                format!("hop from `{name}` to `{name}` is a loop"),
+            )
+            .label("hands over to itself")
+            .with_secondary(h.from.span, "from here")
+            .help("a hop hands over to someone else; to try the same one again, use `repeat`"),
         );
     }
 }
