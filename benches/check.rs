@@ -1936,6 +1936,8 @@ impl Exit {
 
 struct Run {
     wall: Duration,
+    /// User and system CPU time of the child.
+    cpu: Duration,
     exit: Exit,
     /// Peak resident set of the child (ru_maxrss), in bytes.
     max_rss: u64,
@@ -2048,8 +2050,10 @@ fn run(cmd: &mut Command, limits: &Limits, capture: bool, stderr_file: &Path) ->
         };
         Exit::Signal(libc::WTERMSIG(status), why)
     };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     Run {
         wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
         exit,
         max_rss: usage.ru_maxrss as u64 * 1024,
         stdout,
@@ -2300,6 +2304,8 @@ struct Stats {
     runs: usize,
     best: Duration,
     median: Duration,
+    /// The least CPU time (user + system) of a run: the whole child process.
+    cpu: Duration,
     /// Peak live heap during the row's work, max over the runs.
     peak: u64,
     /// The child's VmHWM, max over the runs.
@@ -2324,6 +2330,7 @@ fn parse_result(out: &str) -> Option<(u128, u64, u64, usize, usize)> {
 
 struct Sample {
     time: Duration,
+    cpu: Duration,
     peak: u64,
     hwm: u64,
     errors: usize,
@@ -2348,6 +2355,7 @@ fn measure_once(ctx: &Ctx, row: Row, input: &Path) -> Result<Sample, String> {
         parse_result(&r.stdout).ok_or_else(|| format!("no result in {:?}", r.stdout))?;
     Ok(Sample {
         time: Duration::from_nanos(ns as u64),
+        cpu: r.cpu,
         peak,
         hwm,
         errors,
@@ -2440,6 +2448,7 @@ fn main_table(ctx: &Ctx, input: &Input) -> Table {
                     runs: s.len(),
                     best: times[0],
                     median: times[times.len() / 2],
+                    cpu: s.iter().map(|x| x.cpu).min().unwrap_or_default(),
                     peak: s.iter().map(|x| x.peak).max().unwrap_or(0),
                     hwm: s.iter().map(|x| x.hwm).max().unwrap_or(0),
                 })
@@ -2457,11 +2466,12 @@ fn main_table(ctx: &Ctx, input: &Input) -> Table {
         mb(input.yaml_bytes)
     );
     println!(
-        "{:<28} {:>4} {:>10} {:>10} {:>8} {:>9} {:>8} {:>9} {:>7} {:>8}",
+        "{:<28} {:>4} {:>10} {:>10} {:>10} {:>8} {:>9} {:>8} {:>9} {:>7} {:>8}",
         "row",
         "runs",
         "best ms",
         "median ms",
+        "cpu ms",
         "MB/s",
         "peak MB",
         "peak/in",
@@ -2498,11 +2508,12 @@ fn main_table(ctx: &Ctx, input: &Input) -> Table {
             ratio(s, table.get(Row::Floor))
         };
         println!(
-            "{:<28} {:>4} {:>10.1} {:>10.1} {:>8.1} {:>9.1} {:>8.2} {:>9.1} {:>7} {:>8}",
+            "{:<28} {:>4} {:>10.1} {:>10.1} {:>10.1} {:>8.1} {:>9.1} {:>8.2} {:>9.1} {:>7} {:>8}",
             row.label(),
             s.runs,
             ms(s.best),
             ms(s.median),
+            ms(s.cpu),
             bytes as f64 / 1e6 / s.best.as_secs_f64(),
             s.peak as f64 / 1e6,
             s.peak as f64 / bytes as f64,
@@ -2978,28 +2989,31 @@ fn growth(tables: &[(u64, Table)]) {
         t50.input_bytes as f64 / t10.input_bytes as f64
     );
     println!(
-        "{:<28} {:>10} {:>11} {:>8}",
-        "row", "t10/t1", "t50/t10", "target"
+        "{:<28} {:>10} {:>11} {:>8} {:>9} {:>15}",
+        "row", "t10/t1", "t50/t10", "target", "", "cpu t50/t10"
     );
     for row in &ROWS[1..] {
-        let r = |a: &Table, b: &Table| match (a.get(*row), b.get(*row)) {
-            (Some(x), Some(y)) => Some(x.best.as_secs_f64() / y.best.as_secs_f64()),
+        let r = |a: &Table, b: &Table, f: fn(&Stats) -> Duration| match (a.get(*row), b.get(*row)) {
+            (Some(x), Some(y)) => Some(f(x).as_secs_f64() / f(y).as_secs_f64()),
             _ => None,
         };
         let show = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.2}"));
-        let g = r(t50, t10);
+        let g = r(t50, t10, |s| s.best);
         let (target, mark) = match (row.is_imp(), g) {
             (true, Some(g)) => (format!("<= {TARGET_GROWTH}"), verdict(g, TARGET_GROWTH)),
             _ => (String::new(), ""),
         };
         println!(
-            "{:<28} {:>10} {:>11} {:>8}  {mark}",
+            "{:<28} {:>10} {:>11} {:>8} {:>9} {:>15}",
             row.label(),
-            show(r(t10, t1)),
+            show(r(t10, t1, |s| s.best)),
             show(g),
-            target
+            target,
+            mark,
+            show(r(t50, t10, |s| s.cpu)),
         );
     }
+    println!("cpu t50/t10: the same ratio on the least CPU time, less sensitive to other work.");
 }
 
 fn targets(tables: &[(u64, Table)], dense: Option<&Table>, acme_ms: Option<f64>) {
@@ -3096,6 +3110,14 @@ struct Ctx {
 }
 
 /// MemAvailable from /proc/meminfo, in bytes.
+/// The 1-minute load average: timings are noisy when it is near the number of cores.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
 fn mem_available() -> Option<u64> {
     let s = std::fs::read_to_string("/proc/meminfo").ok()?;
     let kib: u64 = s
@@ -3194,9 +3216,10 @@ fn main() {
         },
     };
     println!(
-        "imp benchmark: {} cores, MB = 10^6 bytes; every measurement in a fresh process; \
-         time = read + parse (+ resolve) + drop.",
-        std::thread::available_parallelism().map_or(0, |n| n.get())
+        "imp benchmark: {} cores, load average {} at the start; MB = 10^6 bytes; every \
+         measurement in a fresh process; time = read + parse (+ resolve) + drop.",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load_average()
     );
     if !JOBS_HONOURED {
         println!("* imp has no parallelism yet: the 2-thread rows run on 1 thread today.");
@@ -3235,9 +3258,12 @@ fn main() {
             }
         }
         println!(
-            "peak: live heap bytes during the row's work (a counting allocator), the input included; \
-             peak/in: over the row's own input file;\nVmHWM: the child's peak resident set; \
-             x yaml, x floor: best time over serde_yaml_ng's, over read_to_string's."
+            "best, median: wall time of the row's work; cpu: the least user + system time of a \
+             whole child process (steadier than wall time when the machine is busy);\n\
+             peak: live heap bytes during the row's work (a counting allocator), the input \
+             included; peak/in: over the row's own input file;\nVmHWM: the child's peak \
+             resident set; x yaml, x floor: best time over serde_yaml_ng's, over \
+             read_to_string's."
         );
         if !JOBS_HONOURED {
             println!(
@@ -3260,9 +3286,10 @@ fn main() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     println!(
-        "\nTotal: {:.0} s. The bench's own peak resident set: {:.1} MB (a child's ru_maxrss \
-         cannot read below it).",
+        "\nTotal: {:.0} s; load average {} at the end. The bench's own peak resident set: \
+         {:.1} MB (a child's ru_maxrss cannot read below it).",
         started.elapsed().as_secs_f64(),
+        load_average(),
         vm_hwm_kib() as f64 * 1024.0 / 1e6
     );
 }
