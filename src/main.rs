@@ -1,6 +1,3 @@
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    let cli = imp::cli::Cli::parse();
-    std::process::ExitCode::from(imp::cli::run(cli) as u8)
+    std::process::ExitCode::from(imp::cli::parse_and_run(std::env::args_os()) as u8)
 }

@@ -231,3 +231,81 @@ fn help_lists_commands_and_flags() {
         assert!(out.contains(word), "{word} missing from check --help");
     }
 }
+
+/// Standard output on a full disk (`/dev/full`).
+fn full_disk() -> std::process::Stdio {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full opens")
+        .into()
+}
+
+#[test]
+fn a_write_error_exits_2_with_one_line_on_stderr() {
+    let dir = write_tree("cli-full", &[("p.imp", ONE_ERROR.as_bytes())]);
+    let p = dir.join("p.imp");
+    for args in [
+        &["explain", "IMP0401"][..],
+        &["check", path_str(&p)],
+        &["check", "--format", "json", path_str(&p)],
+        &["--help"],
+        &["--version"],
+    ] {
+        let o = imp().args(args).stdout(full_disk()).output().expect("runs");
+        let err = stderr(&o);
+        assert_eq!(code(&o), 2, "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: cannot write the output: ") && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
+}
+
+/// Runs `imp ARGS` with standard output a pipe that is closed after `keep` bytes were read
+/// (none: closed at once); returns the exit code and standard error.
+fn run_closing_stdout_after(args: &[&str], keep: usize) -> (i32, String) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = imp()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the imp binary runs");
+    let mut out = child.stdout.take().expect("stdout is piped");
+    let mut head = vec![0; keep];
+    out.read_exact(&mut head).expect("the first bytes arrive");
+    drop(out);
+    let o = child.wait_with_output().expect("imp ends");
+    (code(&o), stderr(&o))
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly_with_its_exit_code() {
+    // Far more output than a pipe holds, so that the write meets the closed pipe.
+    let text: String = (0..3000)
+        .map(|i| format!("role r{i} \"R\" {{ held_by nobody{i} }}\n"))
+        .collect();
+    let dir = write_tree("cli-pipe", &[("p.imp", text.as_bytes())]);
+    let p = dir.join("p.imp");
+    for format in ["human", "plain", "json"] {
+        let (exit, err) =
+            run_closing_stdout_after(&["check", "--format", format, path_str(&p)], 10);
+        assert_eq!(exit, 1, "{format}: the run's own exit code; stderr {err}");
+        assert_eq!(err, "", "{format}: no message for a closed pipe");
+    }
+    let (exit, err) = run_closing_stdout_after(&["check", "examples/broken"], 10);
+    assert_eq!(exit, 1, "{err}");
+    assert_eq!(err, "");
+    for args in [&["explain", "IMP0401"][..], &["--help"], &["--version"]] {
+        let (exit, err) = run_closing_stdout_after(args, 0);
+        assert_eq!(exit, 0, "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(err, "", "{args:?}");
+    }
+    // A usage error still exits 2 with its message.
+    let (exit, err) = run_closing_stdout_after(&["frobnicate"], 0);
+    assert_eq!(exit, 2);
+    assert!(err.contains("frobnicate"), "{err}");
+}

@@ -205,17 +205,331 @@ fn a_million_stray_braces_give_a_hundred_findings_and_a_count() {
     );
 }
 
+/// The finding of `code` in a human report: from its code line to the next blank line.
+fn finding<'a>(human: &'a str, code: &str) -> &'a str {
+    let start = human
+        .find(&format!("{code}\n"))
+        .unwrap_or_else(|| panic!("no {code} in {human}"));
+    let rest = &human[start..];
+    let end = rest
+        .find("\n\n\n")
+        .or_else(|| rest.find("\n\n1 error"))
+        .map_or(rest.len(), |e| e + 1);
+    &rest[..end]
+}
+
+/// Asserts that an underline under the excerpt line holding `marker` starts below the first
+/// character of `marker`: the label is on its characters.
+fn assert_label_under(human: &str, marker: &str) {
+    let lines: Vec<&str> = human.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| {
+            // An excerpt line: ` 12 │ text`.
+            let (num, text) = l.split_once(" │ ").unwrap_or_default();
+            !num.trim().is_empty()
+                && num.trim().bytes().all(|b| b.is_ascii_digit())
+                && text.contains(marker)
+        })
+        .unwrap_or_else(|| panic!("no excerpt line with {marker:?} in\n{human}"));
+    let col = lines[i][..lines[i].find(marker).expect("marker")]
+        .chars()
+        .count();
+    let under: Vec<char> = lines[i + 1].chars().collect();
+    let underline = |c: Option<&char>| matches!(c, Some('─' | '┬' | '▲'));
+    assert!(
+        underline(under.get(col)) && !underline(col.checked_sub(1).and_then(|c| under.get(c))),
+        "no label starts under {marker:?}:\n{}\n{}",
+        lines[i],
+        lines[i + 1]
+    );
+}
+
 #[test]
 fn a_finding_past_column_65535_is_shown_without_panicking() {
     let text = format!("person sam \"{}\" {{ emial \"x\" }}\n", "a".repeat(65_540));
     let dir = write_tree("widecol", &[("p.imp", text.as_bytes())]);
     let o = run_in(&dir, &["check", "p.imp"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    // The excerpt is the line clipped around the label; the header keeps the real column.
+    let f = finding(&out, "IMP0302");
+    assert!(f.contains("[p.imp:1:65557]"), "{f}");
+    assert!(f.contains("…aaaa"), "{f}");
+    assert_label_under(f, "emial");
+}
+
+/// Removes the colour sequences (`ESC [ digits;... m`) that miette writes; panics on any
+/// other escape sequence.
+fn strip_sgr(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        assert_eq!(
+            chars.next(),
+            Some('['),
+            "an escape that is not a colour in {text:?}"
+        );
+        loop {
+            match chars.next() {
+                Some('0'..='9' | ';') => {}
+                Some('m') => break,
+                other => panic!("an escape that is not a colour ({other:?}) in {text:?}"),
+            }
+        }
+    }
+    out
+}
+
+/// Whether a character is a bidirectional control (Unicode's `Bidi_Control`).
+fn is_bidi(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Asserts that no byte below 0x20 but `\n`, no DEL, no C1 control and no bidirectional
+/// control is in the text.
+fn assert_terminal_safe(what: &str, text: &str) {
+    for (i, c) in text.char_indices() {
+        let bad = c.is_control() && c != '\n' || is_bidi(c);
+        let around = &text.as_bytes()[i.saturating_sub(60)..(i + 20).min(text.len())];
+        assert!(
+            !bad,
+            "{what}: raw {c:?} at byte {i}: {:?}",
+            String::from_utf8_lossy(around)
+        );
+    }
+}
+
+/// A title sequence (`ESC ] 0 ; x BEL`) and a clear-screen sequence (`ESC [ 2 J`) in strings
+/// and comments, and bidirectional controls, DEL and a C1 control.
+const HOSTILE: &str = "person a \"A\u{1b}]0;x\u{7} \u{1b}[2J\" { email \"a@b.example\" }  # \u{1b}]0;x\u{7} \u{1b}[2J \u{202e}drow\u{202c}\n\
+role r \"R\" { held_by a }\n\
+calendar c \"C\" { timezone \"Europe/\u{1b}]0;x\u{7}\u{1b}[2J\u{7f}\u{9b}\u{2066}\u{202e}\" }\n\
+schedule s \"S\" { calendar c }\n\
+policy { owner r; version \"1\" } # \u{1b}[2J\u{1b}]0;x\u{7}\n";
+
+#[test]
+fn no_control_character_of_a_policy_reaches_the_terminal() {
+    let dir = write_tree("controls", &[("p.imp", HOSTILE.as_bytes())]);
+    for args in [
+        &["check", "--color", "never", "p.imp"][..],
+        &["check", "--color", "always", "p.imp"],
+        &["check", "--format", "plain", "p.imp"],
+        &["check", "--format", "json", "p.imp"],
+    ] {
+        let o = run_in(&dir, args);
+        assert_eq!(code(&o), 1, "{args:?}: {}", stderr(&o));
+        let out = stdout(&o);
+        let shown = if args.contains(&"always") {
+            assert!(out.contains("\u{1b}["), "--color always has colour");
+            strip_sgr(&out)
+        } else {
+            out.clone()
+        };
+        assert_terminal_safe(&format!("{args:?}"), &shown);
+        assert_terminal_safe(&format!("{args:?} (stderr)"), &stderr(&o));
+    }
+    // The human format shows each control as a visible stand-in, labels on their characters.
+    let human = stdout(&run_in(&dir, &["check", "--color", "never", "p.imp"]));
+    assert!(human.contains("\"A␛]0;x␇ ␛[2J\""), "{human}");
     assert!(
-        stdout(&o).contains("p.imp:1:65557: error[IMP0302]"),
-        "{}",
-        stdout(&o)
+        human.contains("# ␛]0;x␇ ␛[2J <U+202E>drow<U+202C>"),
+        "{human}"
     );
+    assert!(
+        human.contains("Europe/␛]0;x␇␛[2J␡<U+009B><U+2066><U+202E>"),
+        "{human}"
+    );
+    assert!(human.contains("[p.imp:1:12]"), "the real column: {human}");
+    assert_label_under(finding(&human, "IMP0004"), "␛]0;x␇ ␛[2J\"");
+    assert_label_under(finding(&human, "IMP0005"), "<U+202E>drow");
+    // In messages, they are escaped.
+    assert!(
+        human.contains(
+            "unknown time zone `Europe/\\u{1b}]0;x\\u{7}\\u{1b}[2J\\u{7f}\\u{9b}\\u{2066}\\u{202e}`"
+        ),
+        "{human}"
+    );
+    let plain = stdout(&run_in(&dir, &["check", "--format", "plain", "p.imp"]));
+    assert!(
+        plain.contains(
+            "unknown time zone `Europe/\\u{1b}]0;x\\u{7}\\u{1b}[2J\\u{7f}\\u{9b}\\u{2066}\\u{202e}`"
+        ),
+        "{plain}"
+    );
+    // JSON: the same values, with DEL, C1 and bidirectional controls as `\u` escapes.
+    let o = run_in(&dir, &["check", "--format", "json", "p.imp"]);
+    let text = stdout(&o);
+    assert!(text.contains("\\u007f\\u009b\\u2066\\u202e"), "{text}");
+    let v = json(&o);
+    let tz = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "IMP0504")
+        .expect("an unknown time zone");
+    assert_eq!(
+        tz["message"],
+        "unknown time zone `Europe/\u{1b}]0;x\u{7}\u{1b}[2J\u{7f}\u{9b}\u{2066}\u{202e}`"
+    );
+    let again = serde_json::to_string(&v).expect("serialises");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&again).expect("parses"),
+        v
+    );
+}
+
+#[test]
+fn a_file_of_lone_carriage_returns_shows_its_line_numbers() {
+    let body = "person a \"A\" {\n  email \"not-an-address\"\n}\npolicy { owner a; version 3 }\n";
+    for (name, text) in [
+        ("cr", body.replace('\n', "\r")),
+        ("crlf", body.replace('\n', "\r\n")),
+    ] {
+        let dir = write_tree(&format!("human-{name}"), &[("p.imp", text.as_bytes())]);
+        let out = stdout(&run_in(&dir, &["check", "--color", "never", "p.imp"]));
+        assert_terminal_safe(name, &out);
+        let email = finding(&out, "IMP0508");
+        assert!(email.contains("[p.imp:2:9]"), "{name}: {email}");
+        assert!(
+            email.contains("\n 1 │ person a \"A\" {\n"),
+            "{name}: {email}"
+        );
+        assert!(
+            email.contains("\n 2 │   email \"not-an-address\"\n"),
+            "{name}: {email}"
+        );
+        assert!(email.contains("\n 3 │ }\n"), "{name}: {email}");
+        assert_label_under(email, "\"not-an-address\"");
+        let version = finding(&out, "IMP0303");
+        assert!(version.contains("[p.imp:4:27]"), "{name}: {version}");
+        assert!(
+            version.contains("\n 4 │ policy { owner a; version 3 }\n"),
+            "{name}: {version}"
+        );
+        assert!(!out.contains(" 0 │"), "{name}: {out}");
+    }
+}
+
+#[test]
+fn a_label_over_200_000_lines_is_shown_by_its_first_line() {
+    let mut text = String::from(
+        "person a \"A\" { email \"a@b.example\" }\nrole r \"R\" { held_by a }\npolicy {\n  owner r\n  version {\n",
+    );
+    text.push_str(&"    x 1\n".repeat(200_000));
+    text.push_str("  }\n}\n");
+    let dir = write_tree("tall", &[("p.imp", text.as_bytes())]);
+    let o = run_in(&dir, &["check", "--color", "never", "p.imp"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.lines().count() < 40,
+        "{} lines:\n{}",
+        out.lines().count(),
+        &out[..out.len().min(4000)]
+    );
+    let block = finding(&out, "IMP0307");
+    assert!(block.contains("[p.imp:5:11]"), "{block}");
+    assert!(
+        block.contains("(continues to line 200006, column 4)"),
+        "{block}"
+    );
+    assert_label_under(block, "{");
+}
+
+/// No finding of the pipeline spans a whole declaration yet, so the renderer is given one: a
+/// 200,000-line declaration, labelled over all of it, with a second label on its last line and
+/// a third on a megabyte line after it.
+#[test]
+fn a_finding_over_a_whole_huge_declaration_renders_bounded() {
+    use imp::diagnostics::render::{HumanStyle, human};
+    use imp::diagnostics::{Code, Diagnostic};
+    use imp::source::SourceMap;
+
+    let mut text = String::from("person a \"A\" {\n");
+    text.push_str(&"  email \"a@b.example\"\n".repeat(200_000));
+    text.push_str("}\n");
+    let end = text.len();
+    text.push_str(&format!(
+        "role r \"{}\" {{ held_by a }}\n",
+        "x".repeat(1 << 20)
+    ));
+    let mut sources = SourceMap::default();
+    let id = sources.add("p.imp".into(), text).expect("fits");
+    let file = sources.get(id);
+    let d = Diagnostic::new(
+        Code::DuplicateName,
+        file.span_of(0, end - 1),
+        "the whole declaration",
+    )
+    .label("all of it")
+    .with_secondary(file.span_of(end - 2, end - 1), "its end")
+    .with_secondary(file.span_of(end + 5, end + 6), "the next one")
+    .with_secondary(
+        file.span_of(file.len() as usize - 12, file.len() as usize - 1),
+        "its last words",
+    );
+    let out = human(
+        &[d],
+        &sources,
+        HumanStyle {
+            color: false,
+            width: 100,
+        },
+    );
+    assert!(out.lines().count() < 30, "{out}");
+    assert!(out.len() < 4_000, "{out}");
+    assert!(out.contains("[p.imp:1:1]"), "{out}");
+    assert!(
+        out.contains("all of it (continues to line 200002, column 2)"),
+        "{out}"
+    );
+    assert!(out.contains("200002 │ }"), "{out}");
+    assert_label_under(&out, "person");
+    assert_label_under(&out, "held_by a }");
+}
+
+#[test]
+fn a_megabyte_line_prints_a_bounded_excerpt() {
+    // A megabyte name, used: the message quotes it, the line holds it.
+    let mut text = b"person a \"A\" { email \"a@b.example\" }\nrole r \"R\" { held_by ".to_vec();
+    text.extend(std::iter::repeat_n(b'y', 1 << 20));
+    text.extend(b" }\npolicy { owner r }\n");
+    let dir = write_tree("wide-human", &[("p.imp", &text)]);
+    let o = run_in(&dir, &["check", "--color", "never", "p.imp"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.len() < 8_000,
+        "{} bytes: {}",
+        out.len(),
+        &out[..out.len().min(4000)]
+    );
+    assert!(out.lines().all(|l| l.chars().count() < 400), "{out}");
+    let unknown = finding(&out, "IMP0401");
+    assert!(unknown.contains("[p.imp:2:22]"), "{unknown}");
+    assert!(unknown.contains("…"), "{unknown}");
+    assert_label_under(unknown, "yyyy");
+    // A megabyte string, and a finding after it on the same line.
+    let mut text = b"person a \"".to_vec();
+    text.extend(std::iter::repeat_n(b'x', 1 << 20));
+    text.extend(b"\" { emial \"a@b.example\" }\nrole r \"R\" { held_by a }\npolicy { owner r }\n");
+    let dir = write_tree("wide-human2", &[("p.imp", &text)]);
+    let out = stdout(&run_in(&dir, &["check", "--color", "never", "p.imp"]));
+    assert!(out.len() < 4_000, "{} bytes", out.len());
+    let property = finding(&out, "IMP0302");
+    assert!(
+        property.contains(&format!("[p.imp:1:{}]", 10 + (1 << 20) + 5)),
+        "{property}"
+    );
+    assert_label_under(property, "emial");
 }
 
 #[test]

@@ -1,10 +1,10 @@
 //! `imp check [PATH...]`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use clap::ValueEnum;
 
-use super::Exit;
+use super::{Exit, error, output};
 use crate::check::{Analysis, Options, check_with};
 use crate::diagnostics::render::{self, HumanStyle, Summary};
 
@@ -63,7 +63,7 @@ pub fn run(args: &Args) -> Exit {
         match check_with(&crate::vfs::RealFs, p, options) {
             Ok(c) => checked.push(c),
             Err(e) => {
-                eprintln!("error: {e}");
+                error(&e.to_string());
                 exit = Exit::Usage;
             }
         }
@@ -118,19 +118,8 @@ pub fn run(args: &Args) -> Exit {
         out.push_str(&summary.to_string());
         out.push('\n');
     }
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
-        return Exit::Usage;
+    if exit != Exit::Usage && (summary.errors > 0 || (args.deny_warnings && summary.warnings > 0)) {
+        exit = Exit::Findings;
     }
-    if exit == Exit::Usage {
-        return exit;
-    }
-    if summary.errors > 0 || (args.deny_warnings && summary.warnings > 0) {
-        return Exit::Findings;
-    }
-    Exit::Clean
+    output(&out, exit)
 }

@@ -1,7 +1,7 @@
 //! `imp explain CODE`: the code's section of docs/diagnostics.md, which is embedded, so the
 //! two always agree.
 
-use super::Exit;
+use super::{Exit, error, output};
 use crate::diagnostics::{Code, suggest};
 
 /// The diagnostics reference, embedded at build time.
@@ -33,19 +33,18 @@ pub fn run(args: &Args) -> Exit {
         )
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
-        eprintln!(
-            "error: unknown diagnostic code `{}`{hint}; the codes are listed in docs/diagnostics.md",
+        error(&format!(
+            "unknown diagnostic code `{}`{hint}; the codes are listed in docs/diagnostics.md",
             args.code
-        );
+        ));
         return Exit::Usage;
     };
     match section(code) {
-        Some(text) => {
-            print!("{text}");
-            Exit::Clean
-        }
+        Some(text) => output(&text, Exit::Clean),
         None => {
-            eprintln!("error: `{code}` has no documentation (this is a bug in imp)");
+            error(&format!(
+                "`{code}` has no documentation (this is a bug in imp)"
+            ));
             Exit::Usage
         }
     }

@@ -1,10 +1,16 @@
 //! The command line: argument parsing and one module per subcommand. Only this layer prints
-//! or decides exit codes.
+//! or decides exit codes, and every write is checked: [`output`] for standard output,
+//! [`error`] for standard error.
 
 pub mod check;
 pub mod explain;
 
+use std::ffi::OsString;
+use std::io::{self, Write};
+
 use clap::{Parser, Subcommand};
+
+use crate::diagnostics::render::escape_controls;
 
 /// How a run ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,4 +52,64 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
     }
+}
+
+/// Parses the arguments and runs the CLI. `--help`, `--version` and usage errors are printed
+/// here, as clap formats them, with their writes checked like every other (see [`output`]).
+pub fn parse_and_run(args: impl IntoIterator<Item = OsString>) -> Exit {
+    match Cli::try_parse_from(args) {
+        Ok(cli) => run(cli),
+        Err(e) => {
+            let exit = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Clean
+            };
+            let written = e.print().and_then(|()| {
+                if e.use_stderr() {
+                    io::stderr().flush()
+                } else {
+                    io::stdout().flush()
+                }
+            });
+            match written {
+                Ok(()) => exit,
+                // A usage error that cannot be shown is still a usage error.
+                Err(_) if e.use_stderr() => exit,
+                Err(w) => write_failed(&w, exit),
+            }
+        }
+    }
+}
+
+/// Writes the output of a run to standard output and returns the run's exit code, `exit`,
+/// unless the write fails: a closed pipe (the reader has seen enough, as `imp check | head`)
+/// ends the run quietly with `exit`; any other error (a full disk) is reported on standard
+/// error and is exit 2. Never panics, as `print!` does.
+pub fn output(text: &str, exit: Exit) -> Exit {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => exit,
+        Err(e) => write_failed(&e, exit),
+    }
+}
+
+fn write_failed(e: &io::Error, exit: Exit) -> Exit {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return exit;
+    }
+    error(&format!(
+        "cannot write the output: {}",
+        crate::vfs::io_reason(e)
+    ));
+    Exit::Usage
+}
+
+/// Writes `error: MESSAGE` on standard error, control characters escaped (a message may quote
+/// a path). If standard error cannot be written to, there is nowhere left to say so: the exit
+/// code still tells.
+pub fn error(message: &str) {
+    let line = format!("error: {}\n", escape_controls(message));
+    let mut err = io::stderr().lock();
+    let _ = err.write_all(line.as_bytes()).and_then(|()| err.flush());
 }

@@ -1,13 +1,31 @@
 //! Rendering of diagnostics: human (miette), plain (one line each) and JSON.
 //! This is the only module that knows how a finding looks on screen.
+//!
+//! No format lets a character of a policy (or of a path) drive the terminal: the human format
+//! shows control characters and bidirectional controls of source lines as visible stand-ins
+//! ([`excerpt::stand_in`]) and escapes them in messages, labels and help ([`escape_controls`]);
+//! the plain format escapes them; the JSON format writes them as `\uXXXX` escapes. The human
+//! output of one finding is bounded whatever the input: excerpts are clipped (see
+//! [`excerpt`]), long texts are cut and at most [`MAX_SHOWN_LABELS`] labels are drawn.
+
+mod excerpt;
 
 use std::fmt;
+use std::fmt::Write as _;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 
 use super::{Diagnostic, Level};
 use crate::source::{SourceFile, SourceMap, Span};
+
+pub use excerpt::{is_bidi_control, is_unsafe};
+
+/// The most labels the human format draws for one finding; it says how many more there are.
+pub const MAX_SHOWN_LABELS: usize = 8;
+/// The most characters of a message, label or help the human format shows; a longer one keeps
+/// its start and end, with `…` between.
+pub const MAX_TEXT_CHARS: usize = 300;
 
 /// Counts of a run, for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -63,17 +81,39 @@ pub struct HumanStyle {
     pub width: usize,
 }
 
-/// The text with its control characters (line breaks, escapes) written as `\n`, `\u{1b}`.
-fn escape_controls(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// The text with its control characters (line breaks, escapes) and bidirectional controls
+/// written as Rust escapes: `\n`, `\t`, `\u{1b}`, `\u{202e}`.
+pub fn escape_controls(text: &str) -> String {
+    escape(text, false)
+}
+
+fn escape(text: &str, keep_newlines: bool) -> String {
+    if !text.chars().any(is_unsafe) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if is_unsafe(c) && !(keep_newlines && c == '\n') {
             out.extend(c.escape_default());
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// A message, label or help as the human format shows it: escaped (line breaks kept only if
+/// asked) and at most [`MAX_TEXT_CHARS`] characters.
+fn human_text(text: &str, keep_newlines: bool) -> String {
+    let text = escape(text, keep_newlines);
+    let count = text.chars().count();
+    if count <= MAX_TEXT_CHARS {
+        return text;
+    }
+    let tail = MAX_TEXT_CHARS / 5;
+    let head: String = text.chars().take(MAX_TEXT_CHARS - tail - 1).collect();
+    let end: String = text.chars().skip(count - tail).collect();
+    format!("{head}\u{2026}{end}")
 }
 
 /// Renders every finding with source excerpts, as a person reads them.
@@ -85,18 +125,12 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, style: HumanStyle) -> St
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+        .with_context_lines(excerpt::CONTEXT_LINES);
     let mut out = String::new();
     for d in diags {
-        // miette cannot draw a label past column 65535: such a finding is shown as its line.
-        let too_wide = std::iter::once(&d.primary)
-            .chain(&d.secondary)
-            .any(|l| sources.file_of(l.span).line_col_at(l.span.hi).1 > 60_000);
-        if too_wide {
-            out.push_str(&plain_line(d, sources));
-            out.push('\n');
-            continue;
-        }
+        // Excerpt lines are clipped, so no label is drawn past column 65535 (where miette's
+        // padding would panic), however long the line.
         let report = Report::build(d, sources);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&plain_line(d, sources));
@@ -208,22 +242,41 @@ pub fn json(groups: &[(&SourceMap, &[Diagnostic])], summary: Summary) -> String 
     };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| String::from("{}"));
     text.push('\n');
-    text
+    escape_json(text)
+}
+
+/// The JSON text with DEL, C1 controls and bidirectional controls written as `\uXXXX`
+/// escapes (serde_json escapes C0 controls itself). They can only stand in strings, where the
+/// escape is the same value; all of them are in the Basic Multilingual Plane.
+fn escape_json(text: String) -> String {
+    if !text.chars().any(is_unsafe) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        // The document's own line breaks stay; every other such character is in a string.
+        if is_unsafe(c) && c != '\n' {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A finding as miette wants it: the labels of one file, with that file's source; labels in
 /// other files become related reports carrying their own source.
-struct Report<'a> {
+struct Report {
     code: &'static str,
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Excerpts<'a>,
+    source: excerpt::Excerpts,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report<'a>>,
+    related: Vec<Report>,
 }
 
-impl fmt::Debug for Report<'_> {
+impl fmt::Debug for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Report")
             .field("code", &self.code)
@@ -232,27 +285,30 @@ impl fmt::Debug for Report<'_> {
     }
 }
 
-impl<'a> Report<'a> {
-    fn build(d: &Diagnostic, sources: &'a SourceMap) -> Report<'a> {
+impl Report {
+    fn build(d: &Diagnostic, sources: &SourceMap) -> Report {
         let f = sources.file_of(d.primary.span);
-        let mut labels = vec![labeled(&d.primary.message, d.primary.span, f, true)];
+        let shown = d.secondary.len().min(MAX_SHOWN_LABELS - 1);
+        let mut here = vec![(d.primary.span, d.primary.message.as_str(), true)];
         let mut related = Vec::new();
-        for l in &d.secondary {
+        for l in &d.secondary[..shown] {
             let lf = sources.file_of(l.span);
             if lf.id == f.id {
-                labels.push(labeled(&l.message, l.span, f, false));
+                here.push((l.span, l.message.as_str(), false));
             } else {
+                let (source, labels) = excerpts(lf, &[(l.span, "", true)]);
                 related.push(Report {
                     code: "",
-                    message: l.message.clone(),
+                    message: human_text(&l.message, false),
                     severity: miette::Severity::Advice,
                     help: None,
-                    source: Excerpts(lf),
-                    labels: vec![labeled("", l.span, lf, true)],
+                    source,
+                    labels,
                     related: Vec::new(),
                 });
             }
         }
+        let (source, labels) = excerpts(f, &here);
         let see = d.clause.map(|c| {
             if c.starts_with("Annex") {
                 format!("see ISO/IEC TR 18044 {c}")
@@ -260,46 +316,70 @@ impl<'a> Report<'a> {
                 format!("see ISO/IEC TR 18044 clause {c}")
             }
         });
-        let help = match (&d.help, see) {
-            (Some(h), Some(c)) => Some(format!("{h}\n{c}")),
-            (Some(h), None) => Some(h.clone()),
-            (None, c) => c,
-        };
+        let more = (d.secondary.len() > shown).then(|| {
+            format!(
+                "{} more labelled places are not shown (`--format json` lists them all)",
+                d.secondary.len() - shown
+            )
+        });
+        let help = [d.help.as_deref().map(|h| human_text(h, true)), see, more]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>();
         Report {
             code: d.code.as_str(),
-            message: d.message.clone(),
+            message: human_text(&d.message, false),
             severity: match d.level {
                 Level::Error => miette::Severity::Error,
                 Level::Warning => miette::Severity::Warning,
             },
-            help,
-            source: Excerpts(f),
+            help: (!help.is_empty()).then(|| help.join("\n")),
+            source,
             labels,
             related,
         }
     }
 }
 
-fn labeled(message: &str, span: Span, file: &SourceFile, primary: bool) -> LabeledSpan {
-    let label = (!message.is_empty()).then(|| message.to_string());
-    let r = file.range(span);
-    let range = SourceSpan::new(r.start.into(), r.end - r.start);
-    if primary {
-        LabeledSpan::new_primary_with_span(label, range)
-    } else {
-        LabeledSpan::new_with_span(label, range)
-    }
+/// The excerpts of a file for labels of it (span, message, whether it is the primary one),
+/// and the labels as miette draws them there.
+fn excerpts(
+    file: &SourceFile,
+    labels: &[(Span, &str, bool)],
+) -> (excerpt::Excerpts, Vec<LabeledSpan>) {
+    let ranges: Vec<_> = labels.iter().map(|l| file.range(l.0)).collect();
+    let (source, placed) = excerpt::Excerpts::new(file, escape_controls(&file.path), &ranges);
+    let spans = labels
+        .iter()
+        .zip(placed)
+        .map(|(&(_, message, primary), placed)| {
+            let mut text = human_text(message, false);
+            if let Some((line, col)) = placed.cut_to {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                let _ = write!(text, "(continues to line {line}, column {col})");
+            }
+            let text = (!text.is_empty()).then_some(text);
+            if primary {
+                LabeledSpan::new_primary_with_span(text, placed.span)
+            } else {
+                LabeledSpan::new_with_span(text, placed.span)
+            }
+        })
+        .collect();
+    (source, spans)
 }
 
-impl fmt::Display for Report<'_> {
+impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Report<'_> {}
+impl std::error::Error for Report {}
 
-impl miette::Diagnostic for Report<'_> {
+impl miette::Diagnostic for Report {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         (!self.code.is_empty()).then(|| Box::new(self.code) as Box<dyn fmt::Display>)
     }
@@ -330,50 +410,5 @@ impl miette::Diagnostic for Report<'_> {
                 self.related.iter().map(|r| r as &dyn miette::Diagnostic),
             ))
         }
-    }
-}
-
-/// A file as miette reads it for the human format: excerpts are cut with the line index, so
-/// rendering a finding does not scan or copy the file, and the header's column counts
-/// characters as the other formats do.
-struct Excerpts<'a>(&'a SourceFile);
-
-impl miette::SourceCode for Excerpts<'_> {
-    fn read_span<'a>(
-        &'a self,
-        span: &miette::SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let f = self.0;
-        let len = f.text.len();
-        let (start, end) = (span.offset(), span.offset() + span.len());
-        if end > len {
-            return Err(miette::MietteError::OutOfBounds);
-        }
-        let first = f.line_of(start);
-        let last = f.line_of(if span.is_empty() { start } else { end - 1 });
-        let from = first.saturating_sub(before);
-        let to = (last + after).min(f.line_count() - 1);
-        // Without context lines, miette wants the span's own start (for the header).
-        let data_start = if before == 0 {
-            start
-        } else {
-            f.line_start(from)
-        };
-        let data_end = f.line_start(to + 1).max(data_start);
-        let column = if before == 0 {
-            f.column(first, start)
-        } else {
-            0
-        };
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            f.path.clone(),
-            &f.text.as_bytes()[data_start..data_end],
-            miette::SourceSpan::new(data_start.into(), data_end - data_start),
-            from,
-            column,
-            to + 1,
-        )))
     }
 }
