@@ -3221,10 +3221,16 @@ fn main() {
         make_case_main(arg(1), arg(2).parse().expect("N"), Path::new(arg(3)));
     }
     if let Some(k) = args.iter().position(|a| a == "--write-samples") {
-        // `cargo bench --bench check -- --write-samples DIR`: small inputs of each style, to look at.
+        // `cargo bench --bench check -- --write-samples DIR`: small inputs of each style, to look
+        // at (or to profile).
+        // `-- --write-samples DIR BYTES`: of that size instead.
         let dir = PathBuf::from(args.get(k + 1).expect("--write-samples DIR"));
+        let size: u64 = args
+            .get(k + 2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100_000);
         std::fs::create_dir_all(&dir).expect("create DIR");
-        for input in [acme_input(&dir, 100_000), dense_input(&dir, 100_000)] {
+        for input in [acme_input(&dir, size), dense_input(&dir, size)] {
             println!(
                 "{} ({}), {}",
                 input.imp.display(),

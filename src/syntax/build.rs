@@ -236,7 +236,8 @@ impl Builder<'_> {
     fn arg(&mut self, pair: Pair<'_, Rule>) -> Arg {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
-            Rule::atom => ArgKind::Atom,
+            Rule::atom | Rule::quote_atom => ArgKind::Atom,
+            Rule::quoted => ArgKind::Str,
             Rule::string => {
                 self.check_escapes(&pair);
                 ArgKind::Str

@@ -26,6 +26,8 @@ pub fn rule_name(rule: Rule) -> &'static str {
         | Rule::atom_char
         | Rule::list_item
         | Rule::string
+        | Rule::quoted
+        | Rule::quote_atom
         | Rule::other_quoted
         | Rule::text_block
         | Rule::placeholder => "a value",
