@@ -119,7 +119,9 @@ struct Loading<'f> {
     paths: Vec<PathBuf>,
     /// `use` edges: (from, to, span of the string).
     edges: Vec<(FileId, FileId, Span)>,
-    fragments: Vec<Vec<Fragment>>,
+    /// Each file's fragments, as its items lowered them (no copy into one vector: the
+    /// fragments are most of the memory until resolution moves them into the model).
+    fragments: Vec<Vec<Vec<Fragment>>>,
     missing_file: bool,
     /// A file the PATH names could not be read: exit 2.
     arg_error: Option<ArgError>,
@@ -184,7 +186,7 @@ impl<'f> Loading<'f> {
             self.diags.extend(diags);
             let mut next = Vec::new();
             for (id, frags) in loaded.iter().zip(fragments) {
-                for f in &frags {
+                for f in frags.iter().flatten() {
                     if let Lowered::Use { path, span } = &f.decl {
                         self.follow(*id, path, *span, &mut next);
                     }
@@ -308,14 +310,14 @@ impl<'f> Loading<'f> {
                                 .label("invalid byte here")
                                 .help("save the file as UTF-8 text"),
                         );
-                        self.fragments[id.0 as usize].push(Fragment {
+                        self.fragments[id.0 as usize].push(vec![Fragment {
                             decl: Lowered::Error { span: f.span() },
                             heads: Vec::new(),
                             loose: Vec::new(),
                             pile: Vec::new(),
                             prop_docs: Vec::new(),
                             errors: Vec::new(),
-                        });
+                        }]);
                         id
                     }
                 },
@@ -457,8 +459,10 @@ impl<'f> Loading<'f> {
     }
 
     fn finish(self) -> Analysis {
-        let fragments: Vec<Fragment> = self.fragments.into_iter().flatten().collect();
-        let resolved = resolve::resolve(&self.sources, fragments, self.missing_file);
+        let defs = self.fragments.iter().flatten().flatten();
+        let defs = defs.map(|f| f.heads.len()).sum();
+        let fragments = self.fragments.into_iter().flatten().flatten();
+        let resolved = resolve::resolve(&self.sources, fragments, defs, self.missing_file);
         let mut diags = self.diags;
         diags.extend(resolved.diagnostics);
         diagnostics::sort(&mut diags, &self.sources);
@@ -522,7 +526,7 @@ fn process(
     sources: &SourceMap,
     files: &[FileId],
     jobs: usize,
-) -> (Vec<Vec<Fragment>>, Vec<Diagnostic>) {
+) -> (Vec<Vec<Vec<Fragment>>>, Vec<Diagnostic>) {
     let scans: Vec<scan::Scan> = if jobs > 1
         && files.len() > 1
         && files
@@ -566,12 +570,15 @@ fn process(
         } else {
             run(&work)
         };
-    let mut fragments: Vec<Vec<Fragment>> = files.iter().map(|_| Vec::new()).collect();
+    let mut fragments: Vec<Vec<Vec<Fragment>>> = scans
+        .iter()
+        .map(|s| Vec::with_capacity(s.items.len()))
+        .collect();
     let mut diags = Vec::new();
     for ((i, _), (lowered, parse_diags)) in work.iter().zip(results) {
         diags.extend(parse_diags);
         diags.extend(lowered.diagnostics);
-        fragments[*i].extend(lowered.fragments);
+        fragments[*i].push(lowered.fragments);
     }
     for (i, s) in scans.into_iter().enumerate() {
         let file = sources.get(files[i]);

@@ -79,6 +79,14 @@ fn hash(scope: u32, name: &str) -> u64 {
 }
 
 impl Index {
+    /// An empty index with room for `defs` definitions.
+    pub(crate) fn with_capacity(defs: usize) -> Index {
+        Index {
+            defs: Vec::with_capacity(defs),
+            ..Index::default()
+        }
+    }
+
     pub fn def(&self, id: DeclId) -> &Def {
         &self.defs[id.index()]
     }

@@ -123,28 +123,32 @@ pub(super) fn top(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
     let id = DeclId(id);
     let bag = cx.bag(spec, e);
     match spec.kind {
-        Kind::Organisation => Lowered::Organisation(organisation(cx, id, &bag)),
-        Kind::Policy => Lowered::Policy(policy(cx, id, &bag)),
-        Kind::Person => Lowered::Person(person(cx, id, &bag)),
-        Kind::Role => Lowered::Role(role(cx, id, &bag)),
-        Kind::Team => Lowered::Team(team(cx, id, &bag)),
-        Kind::Calendar => Lowered::Calendar(calendar(cx, id, &bag)),
-        Kind::Schedule => Lowered::Schedule(schedule(cx, id, &bag)),
-        Kind::PointOfContact => Lowered::PointOfContact(point_of_contact(cx, id, &bag)),
-        Kind::Channel => Lowered::Channel(channel(cx, id, &bag)),
-        Kind::External => Lowered::External(external(cx, id, &bag)),
-        Kind::Impact => Lowered::Impact(impact(cx, id, &bag)),
-        Kind::Scale => Lowered::Scale(scale(cx, id, h.name, &bag)),
-        Kind::Mapping => Lowered::Mapping(mapping(cx, id, &bag, h.name)),
-        Kind::Escalation => Lowered::Escalation(escalation(cx, id, &bag)),
-        Kind::Procedure => Lowered::Procedure(super::procedure::procedure(cx, id, h.name, &bag)),
-        Kind::Evidence => Lowered::Evidence(evidence(cx, id, &bag)),
-        Kind::Communications => Lowered::Communications(communications(cx, id, h.name, &bag)),
-        Kind::Obligation => Lowered::Obligation(obligation(cx, id, &bag)),
-        Kind::Form => Lowered::Form(form(cx, id, h.name, &bag)),
-        Kind::Training => Lowered::Training(training(cx, id, &bag)),
-        Kind::Exercise => Lowered::Exercise(exercise(cx, id, &bag)),
-        Kind::Review => Lowered::Review(review(cx, id, &bag)),
+        Kind::Organisation => Lowered::Organisation(Box::new(organisation(cx, id, &bag))),
+        Kind::Policy => Lowered::Policy(Box::new(policy(cx, id, &bag))),
+        Kind::Person => Lowered::Person(Box::new(person(cx, id, &bag))),
+        Kind::Role => Lowered::Role(Box::new(role(cx, id, &bag))),
+        Kind::Team => Lowered::Team(Box::new(team(cx, id, &bag))),
+        Kind::Calendar => Lowered::Calendar(Box::new(calendar(cx, id, &bag))),
+        Kind::Schedule => Lowered::Schedule(Box::new(schedule(cx, id, &bag))),
+        Kind::PointOfContact => Lowered::PointOfContact(Box::new(point_of_contact(cx, id, &bag))),
+        Kind::Channel => Lowered::Channel(Box::new(channel(cx, id, &bag))),
+        Kind::External => Lowered::External(Box::new(external(cx, id, &bag))),
+        Kind::Impact => Lowered::Impact(Box::new(impact(cx, id, &bag))),
+        Kind::Scale => Lowered::Scale(Box::new(scale(cx, id, h.name, &bag))),
+        Kind::Mapping => Lowered::Mapping(Box::new(mapping(cx, id, &bag, h.name))),
+        Kind::Escalation => Lowered::Escalation(Box::new(escalation(cx, id, &bag))),
+        Kind::Procedure => {
+            Lowered::Procedure(Box::new(super::procedure::procedure(cx, id, h.name, &bag)))
+        }
+        Kind::Evidence => Lowered::Evidence(Box::new(evidence(cx, id, &bag))),
+        Kind::Communications => {
+            Lowered::Communications(Box::new(communications(cx, id, h.name, &bag)))
+        }
+        Kind::Obligation => Lowered::Obligation(Box::new(obligation(cx, id, &bag))),
+        Kind::Form => Lowered::Form(Box::new(form(cx, id, h.name, &bag))),
+        Kind::Training => Lowered::Training(Box::new(training(cx, id, &bag))),
+        Kind::Exercise => Lowered::Exercise(Box::new(exercise(cx, id, &bag))),
+        Kind::Review => Lowered::Review(Box::new(review(cx, id, &bag))),
         Kind::Category
         | Kind::Hop
         | Kind::Level

@@ -36,33 +36,34 @@ pub struct Head {
     pub parent: Option<u32>,
 }
 
-/// One lowered top-level declaration (or `use`, or what could not be read).
+/// One lowered top-level declaration (or `use`, or what could not be read). Boxed: the
+/// fragments of a whole policy are alive at once, and declarations differ much in size.
 #[derive(Debug)]
 pub enum Lowered {
-    Organisation(Organisation),
-    Policy(Policy),
-    Person(Person),
-    Role(Role),
-    Team(Team),
-    Calendar(Calendar),
-    Schedule(Schedule),
-    PointOfContact(PointOfContact),
-    Channel(Channel),
-    External(External),
-    Impact(Impact),
-    Scale(Scale),
-    Mapping(Mapping),
+    Organisation(Box<Organisation>),
+    Policy(Box<Policy>),
+    Person(Box<Person>),
+    Role(Box<Role>),
+    Team(Box<Team>),
+    Calendar(Box<Calendar>),
+    Schedule(Box<Schedule>),
+    PointOfContact(Box<PointOfContact>),
+    Channel(Box<Channel>),
+    External(Box<External>),
+    Impact(Box<Impact>),
+    Scale(Box<Scale>),
+    Mapping(Box<Mapping>),
     /// A category and its subcategories, in pre-order.
     Category(Vec<Category>),
-    Escalation(Escalation),
-    Procedure(Procedure),
-    Evidence(Evidence),
-    Communications(Communications),
-    Obligation(Obligation),
-    Form(Form),
-    Training(Training),
-    Exercise(Exercise),
-    Review(Review),
+    Escalation(Box<Escalation>),
+    Procedure(Box<Procedure>),
+    Evidence(Box<Evidence>),
+    Communications(Box<Communications>),
+    Obligation(Box<Obligation>),
+    Form(Box<Form>),
+    Training(Box<Training>),
+    Exercise(Box<Exercise>),
+    Review(Box<Review>),
     /// `use "file.imp"`: the path as written, and the string's span.
     Use {
         path: String,
@@ -167,15 +168,21 @@ impl<'a> Lower<'a> {
         self.diags.push(d);
     }
 
-    /// Ends the current fragment.
+    /// Ends the current fragment. Its vectors are kept until resolution, so they are cut
+    /// to size (the context's own buffers are reused for the next fragment).
     fn fragment(&mut self, decl: Lowered) -> Fragment {
+        fn exact<T>(v: &mut Vec<T>) -> Vec<T> {
+            let mut out = Vec::with_capacity(v.len());
+            out.append(v);
+            out
+        }
         Fragment {
             decl,
-            heads: std::mem::take(&mut self.heads),
-            loose: std::mem::take(&mut self.loose),
-            pile: std::mem::take(&mut self.pile),
-            prop_docs: std::mem::take(&mut self.prop_docs),
-            errors: std::mem::take(&mut self.errors),
+            heads: exact(&mut self.heads),
+            loose: exact(&mut self.loose),
+            pile: exact(&mut self.pile),
+            prop_docs: exact(&mut self.prop_docs),
+            errors: exact(&mut self.errors),
         }
     }
 }
@@ -183,7 +190,7 @@ impl<'a> Lower<'a> {
 /// Lowers the nodes of one item.
 pub fn lower_item(file: &SourceFile, nodes: &[Node]) -> LoweredItem {
     let mut cx = Lower::new(file);
-    let mut fragments = Vec::new();
+    let mut fragments = Vec::with_capacity(nodes.len());
     for n in nodes {
         let decl = match n {
             Node::Error(span) => Lowered::Error { span: *span },

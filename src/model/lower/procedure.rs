@@ -19,7 +19,8 @@ pub(super) fn procedure(
     name: Option<Span>,
     bag: &Bag<'_>,
 ) -> Procedure {
-    let mut steps = Vec::new();
+    // Steps are most of a large policy's model: their vector is sized once, to the end.
+    let mut steps = Vec::with_capacity(bag.children.len());
     let mut overrides = Vec::new();
     let mut seen_steps = HashMap::new();
     let mut seen_overrides: HashMap<String, Span> = HashMap::new();
@@ -84,6 +85,7 @@ pub(super) fn procedure(
             None => cx.heads.truncate(mark),
         }
     }
+    steps.shrink_to_fit();
     Procedure {
         id,
         owner: cx.prop(bag, "owner", Lower::reference),

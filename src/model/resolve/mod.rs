@@ -59,12 +59,18 @@ struct Registry<'a> {
     used_words: Vec<Span>,
 }
 
-/// Resolves the fragments of a policy, in load order.
-pub fn resolve(sources: &SourceMap, fragments: Vec<Fragment>, missing_file: bool) -> Resolved {
+/// Resolves the fragments of a policy, in load order. `defs` is the number of their heads,
+/// so that the index is allocated once.
+pub fn resolve(
+    sources: &SourceMap,
+    fragments: impl IntoIterator<Item = Fragment>,
+    defs: usize,
+    missing_file: bool,
+) -> Resolved {
     let mut reg = Registry {
         sources,
         model: Model::default(),
-        index: Index::default(),
+        index: Index::with_capacity(defs),
         diags: Vec::new(),
         pile: Pile::default(),
         proc_heads: Vec::new(),
@@ -203,7 +209,7 @@ impl<'a> Registry<'a> {
                 match self.top(&heads[0], loc) {
                     Some(id) => {
                         v.id = id;
-                        self.model.$field.push(v);
+                        self.model.$field.push(*v);
                         Some(id)
                     }
                     None => {
@@ -278,7 +284,7 @@ impl<'a> Registry<'a> {
                             });
                             l.id = self.nested(&heads, l.id, loc, id, true);
                         }
-                        self.model.scales.push(v);
+                        self.model.scales.push(*v);
                     }
                     None => self.pile.decls.push(Lowered::Scale(v)),
                 }
@@ -295,7 +301,7 @@ impl<'a> Registry<'a> {
                             });
                             h.id = self.nested(&heads, h.id, loc, id, false);
                         }
-                        self.model.escalations.push(v);
+                        self.model.escalations.push(*v);
                     }
                     None => self.pile.decls.push(Lowered::Escalation(v)),
                 }
@@ -312,7 +318,7 @@ impl<'a> Registry<'a> {
                             });
                             a.id = self.nested(&heads, a.id, loc, id, true);
                         }
-                        self.model.communications.push(v);
+                        self.model.communications.push(*v);
                     }
                     None => self.pile.decls.push(Lowered::Communications(v)),
                 }
@@ -329,7 +335,7 @@ impl<'a> Registry<'a> {
                             });
                             f.id = self.nested(&heads, f.id, loc, id, true);
                         }
-                        self.model.forms.push(v);
+                        self.model.forms.push(*v);
                     }
                     None => self.pile.decls.push(Lowered::Form(v)),
                 }
@@ -340,11 +346,11 @@ impl<'a> Registry<'a> {
                 match self.top(&heads[0], Loc::Procedure(pid)) {
                     Some(id) => {
                         v.id = id;
-                        self.model.procedures.push(v);
-                        self.proc_heads.push(heads.clone());
+                        self.model.procedures.push(*v);
+                        self.proc_heads.push(heads);
                         procedure = Some(pid);
                     }
-                    None => self.pile.procedures.push((v, heads.clone())),
+                    None => self.pile.procedures.push((*v, heads)),
                 }
             }
             Lowered::Use { .. } => {}

@@ -139,15 +139,17 @@ pub(super) fn register_and_resolve(
     // Register steps, options and overrides.
     for (p, proc) in m.procedures.iter_mut().enumerate() {
         let pid = ProcedureId(p as u32);
-        let mut kept = Vec::new();
-        for (i, s) in std::mem::take(&mut proc.steps).into_iter().enumerate() {
-            if shadowed[p][i] {
-                pile.nested.push((Some(pid), Piled::Step(Box::new(s))));
-            } else {
-                kept.push(s);
+        if shadowed[p].contains(&true) {
+            let mut kept = Vec::with_capacity(proc.steps.len());
+            for (i, s) in std::mem::take(&mut proc.steps).into_iter().enumerate() {
+                if shadowed[p][i] {
+                    pile.nested.push((Some(pid), Piled::Step(Box::new(s))));
+                } else {
+                    kept.push(s);
+                }
             }
+            proc.steps = kept;
         }
-        proc.steps = kept;
         let pdecl = proc.id;
         for (i, s) in proc.steps.iter_mut().enumerate() {
             let sid = StepId {
@@ -182,6 +184,8 @@ pub(super) fn register_and_resolve(
             }
         }
     }
+    drop(shadowed);
+    drop(heads);
     r.used.resize(r.index.len(), false);
     // Resolve, depth first through the forest.
     let mut nested: Vec<Vec<Piled>> = (0..n).map(|_| Vec::new()).collect();
