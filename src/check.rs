@@ -122,6 +122,8 @@ struct Loading<'f> {
     /// Each file's fragments, as its items lowered them (no copy into one vector: the
     /// fragments are most of the memory until resolution moves them into the model).
     fragments: Vec<Vec<Vec<Fragment>>>,
+    /// Findings the scanner did not make, past its cap, per file.
+    dropped: Vec<(FileId, scan::Dropped)>,
     missing_file: bool,
     /// A file the PATH names could not be read: exit 2.
     arg_error: Option<ArgError>,
@@ -151,6 +153,7 @@ impl<'f> Loading<'f> {
             paths: Vec::new(),
             edges: Vec::new(),
             fragments: Vec::new(),
+            dropped: Vec::new(),
             missing_file: false,
             arg_error: None,
             named: false,
@@ -182,8 +185,13 @@ impl<'f> Loading<'f> {
             if self.arg_error.is_some() {
                 return;
             }
-            let (fragments, diags) = process(&self.sources, &loaded, options.jobs.max(1));
+            let Processed {
+                fragments,
+                diags,
+                dropped,
+            } = process(&self.sources, &loaded, options.jobs.max(1));
             self.diags.extend(diags);
+            self.dropped.extend(dropped);
             let mut next = Vec::new();
             for (id, frags) in loaded.iter().zip(fragments) {
                 for f in frags.iter().flatten() {
@@ -223,7 +231,10 @@ impl<'f> Loading<'f> {
                 format!("`{}` is not read: the policy's files together are too large", loader::display(path)),
             )
             .label(format!("{len} bytes more"))
-            .help("a policy's files may have up to 1 GiB together: split it, or check that PATH names the policy you meant"),
+            .help(format!(
+                "a policy's files may have up to {} together: split it, or check that PATH names the policy you meant",
+                size(self.sources.limit())
+            )),
         );
         None
     }
@@ -358,7 +369,11 @@ impl<'f> Loading<'f> {
                             ),
                         )
                         .label("not read")
-                        .help("a policy is made of regular files: name the file itself"),
+                        .help(if p.via.is_some() {
+                            "a policy is made of regular files: `use` the file itself"
+                        } else {
+                            "a policy is made of regular files: remove it, or give it a name that does not end in `.imp`"
+                        }),
                     );
                     id
                 }
@@ -466,7 +481,7 @@ impl<'f> Loading<'f> {
         let mut diags = self.diags;
         diags.extend(resolved.diagnostics);
         diagnostics::sort(&mut diags, &self.sources);
-        let (diagnostics, not_shown) = cap(diags, &self.sources);
+        let (diagnostics, not_shown) = cap(diags, &self.dropped, &self.sources);
         Analysis {
             sources: self.sources,
             diagnostics,
@@ -477,10 +492,25 @@ impl<'f> Loading<'f> {
     }
 }
 
+/// A size as people write it: `1 GiB`, `64 MiB`, or bytes.
+fn size(bytes: u64) -> String {
+    const MIB: u64 = 1 << 20;
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= MIB && b % MIB == 0 => format!("{} MiB", b / MIB),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// Keeps the first [`MAX_FINDINGS_PER_FILE`] findings of each file, and says how many more
 /// there are in one more finding: a file of garbage gives one finding per byte, and past a
-/// few hundred they say nothing new.
-fn cap(diags: Vec<Diagnostic>, sources: &SourceMap) -> (Vec<Diagnostic>, (usize, usize)) {
+/// few hundred they say nothing new. `dropped` are those the scanner did not make, past its
+/// own cap: they are counted with the rest.
+fn cap(
+    diags: Vec<Diagnostic>,
+    dropped: &[(FileId, scan::Dropped)],
+    sources: &SourceMap,
+) -> (Vec<Diagnostic>, (usize, usize)) {
     let mut out = Vec::with_capacity(diags.len().min(10_000));
     let mut not_shown = (0, 0);
     let mut i = 0;
@@ -491,21 +521,26 @@ fn cap(diags: Vec<Diagnostic>, sources: &SourceMap) -> (Vec<Diagnostic>, (usize,
             j += 1;
         }
         let group = &diags[i..j];
-        if group.len() <= MAX_FINDINGS_PER_FILE {
-            out.extend_from_slice(group);
-        } else {
-            out.extend_from_slice(&group[..MAX_FINDINGS_PER_FILE]);
-            let rest = &group[MAX_FINDINGS_PER_FILE..];
-            let errors = rest.iter().filter(|d| d.level == Level::Error).count();
-            let warnings = rest.len() - errors;
+        let shown = group.len().min(MAX_FINDINGS_PER_FILE);
+        out.extend_from_slice(&group[..shown]);
+        let rest = &group[shown..];
+        let mut errors = rest.iter().filter(|d| d.level == Level::Error).count();
+        let mut warnings = rest.len() - errors;
+        let mut first = rest.first().map(|d| d.primary.span);
+        for (_, d) in dropped.iter().filter(|(f, _)| *f == file) {
+            errors += d.errors;
+            warnings += d.warnings;
+            first.get_or_insert(d.first);
+        }
+        if let Some(first) = first {
             not_shown.0 += errors;
             not_shown.1 += warnings;
             let mut d = Diagnostic::new(
                 Code::FindingsNotShown,
-                rest[0].primary.span,
+                first,
                 format!(
                     "{} more findings in this file are not shown ({errors} errors, {warnings} warnings)",
-                    rest.len()
+                    errors + warnings
                 ),
             )
             .label("the first of them")
@@ -520,13 +555,16 @@ fn cap(diags: Vec<Diagnostic>, sources: &SourceMap) -> (Vec<Diagnostic>, (usize,
     (out, not_shown)
 }
 
-/// Scans, parses and lowers the files of a wave, items spread over `jobs` threads. Returns
-/// each file's fragments, in order, and every finding.
-fn process(
-    sources: &SourceMap,
-    files: &[FileId],
-    jobs: usize,
-) -> (Vec<Vec<Vec<Fragment>>>, Vec<Diagnostic>) {
+/// What a wave gives: each file's fragments, item by item; every finding; and the findings
+/// the scanner did not make, past its cap.
+struct Processed {
+    fragments: Vec<Vec<Vec<Fragment>>>,
+    diags: Vec<Diagnostic>,
+    dropped: Vec<(FileId, scan::Dropped)>,
+}
+
+/// Scans, parses and lowers the files of a wave, items spread over `jobs` threads.
+fn process(sources: &SourceMap, files: &[FileId], jobs: usize) -> Processed {
     let scans: Vec<scan::Scan> = if jobs > 1
         && files.len() > 1
         && files
@@ -575,6 +613,7 @@ fn process(
         .map(|s| Vec::with_capacity(s.items.len()))
         .collect();
     let mut diags = Vec::new();
+    let mut dropped = Vec::new();
     for ((i, _), (lowered, parse_diags)) in work.iter().zip(results) {
         diags.extend(parse_diags);
         diags.extend(lowered.diagnostics);
@@ -584,8 +623,15 @@ fn process(
         let file = sources.get(files[i]);
         diags.extend(syntax::empty_file(file, &s));
         diags.extend(s.diagnostics);
+        if let Some(d) = s.dropped {
+            dropped.push((files[i], d));
+        }
     }
-    (fragments, diags)
+    Processed {
+        fragments,
+        diags,
+        dropped,
+    }
 }
 
 /// Runs `f` on contiguous chunks of `items` on up to `jobs` threads, results in order.

@@ -60,6 +60,9 @@ impl Root {
     pub fn holds(&self, fs: &dyn FileSystem, p: &Path) -> bool {
         match (fs.canonicalize(p), &self.real) {
             (Ok(real), Some(root)) => real.starts_with(root),
+            // What exists but has no real path (a link to `/proc/self/fd/0` when that is a
+            // pipe) is nowhere inside the root.
+            (Err(_), Some(_)) if fs.metadata(p).is_ok() => false,
             // What does not exist is judged by its text.
             (Err(_), _) | (_, None) => {
                 let root = normalize(&self.dir);
@@ -87,6 +90,13 @@ pub fn start(fs: &dyn FileSystem, arg: &str) -> Result<(Root, Vec<Found>), ArgEr
         path: display(path),
         reason: io_reason(&e),
     })?;
+    if let FileKind::Special(what) = meta.kind {
+        // Never opened: reading a FIFO waits for a writer, a device may never end.
+        return Err(ArgError::Unreadable {
+            path: display(path),
+            reason: format!("it is {what}, not a regular file"),
+        });
+    }
     if meta.kind == FileKind::Dir {
         let root = Root::new(fs, path.to_path_buf());
         let mut out = Vec::new();

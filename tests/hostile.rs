@@ -167,12 +167,13 @@ fn a_message_cannot_forge_a_line_of_plain_output() {
 
 #[test]
 fn endless_and_unreadable_inputs() {
-    // A device is never opened.
+    // A device named as PATH is never opened: nothing can be checked, exit 2.
     let o = run(&["check", "--format", "plain", "/dev/zero"]);
-    assert_eq!(code(&o), 1);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
     assert_eq!(
-        stdout(&o),
-        "/dev/zero:1:1: error[IMP0006]: `/dev/zero` is a device, not a policy file\n1 error, 0 warnings in 1 file\n"
+        stderr(&o),
+        "error: cannot read `/dev/zero`: it is a device, not a regular file\n"
     );
     // A dangling link among a directory's files cannot be read: exit 2, naming it.
     let dir = write_tree("dangling", &[("a.imp", b"policy { version \"1\" }\n")]);
@@ -199,10 +200,13 @@ fn a_million_stray_braces_give_a_hundred_findings_and_a_count() {
     assert_eq!(exit, 1);
     assert_eq!(codes.len(), 101);
     assert!(codes[..100].iter().all(|c| c == "IMP0103"));
+    assert_eq!(codes[100], "IMP0007");
     assert_eq!(
         v["diagnostics"][100]["message"],
-        "999900 more delimiter and character errors in this file are not shown"
+        "999900 more findings in this file are not shown (999900 errors, 0 warnings)"
     );
+    // The summary counts every finding, shown or not, and not the one that counts them.
+    assert_eq!(v["summary"]["errors"], 1_000_000);
 }
 
 /// The finding of `code` in a human report: from its code line to the next blank line.

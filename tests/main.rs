@@ -6,5 +6,6 @@ mod docs;
 mod examples;
 mod golden;
 mod hostile;
+mod loading;
 mod model;
 mod parser;

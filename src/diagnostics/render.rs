@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 
-use super::{Diagnostic, Level};
+use super::{Code, Diagnostic, Level};
 use crate::source::{SourceFile, SourceMap, Span};
 
 pub use excerpt::{is_bidi_control, is_unsafe};
@@ -41,7 +41,11 @@ impl Summary {
             files,
             ..Summary::default()
         };
-        for d in diags {
+        // The finding that says how many are not shown is not one of them.
+        for d in diags
+            .into_iter()
+            .filter(|d| d.code != Code::FindingsNotShown)
+        {
             match d.level {
                 Level::Error => s.errors += 1,
                 Level::Warning => s.warnings += 1,

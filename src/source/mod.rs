@@ -37,6 +37,11 @@ impl SourceMap {
         }
     }
 
+    /// The most bytes the files may have together.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
     /// Adds a file. `None` when the run's files together would be larger than the limit
     /// (an empty file always fits, so that a file not read still has a place for its
     /// findings).

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use memchr::{memchr, memchr2, memchr3};
 
 use super::tree::Comment;
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Level};
 use crate::source::{SourceFile, Span};
 
 /// How deeply `{`, `[` and `(` may nest. Deeper input is refused before parsing.
@@ -77,6 +77,17 @@ pub struct Scan {
     /// The `;` between top-level items.
     pub semis: Vec<Span>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings past the cap of [`MAX_FINDINGS`], not made: where the first was, and how
+    /// many errors and warnings. The pipeline counts them in its per-file summary.
+    pub dropped: Option<Dropped>,
+}
+
+/// Findings a stage did not make, past its cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dropped {
+    pub first: Span,
+    pub errors: usize,
+    pub warnings: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -105,9 +116,6 @@ struct Scanner<'a> {
     file: &'a SourceFile,
     bytes: &'a [u8],
     out: Scan,
-    /// Findings past the cap: how many, and where the first was.
-    dropped: usize,
-    first_dropped: Option<Span>,
     reported: usize,
 }
 
@@ -117,8 +125,6 @@ pub fn scan(file: &SourceFile) -> Scan {
         file,
         bytes: file.text.as_bytes(),
         out: Scan::default(),
-        dropped: 0,
-        first_dropped: None,
         reported: 0,
     };
     s.run();
@@ -178,19 +184,25 @@ impl Scanner<'_> {
     }
 
     /// Whether another finding may be reported (the cap of [`MAX_FINDINGS`]).
-    fn room(&mut self, span: Span) -> bool {
+    fn room(&mut self, d: &Diagnostic) -> bool {
         if self.reported < MAX_FINDINGS {
             self.reported += 1;
-            true
-        } else {
-            self.dropped += 1;
-            self.first_dropped.get_or_insert(span);
-            false
+            return true;
         }
+        let dropped = self.out.dropped.get_or_insert(Dropped {
+            first: d.primary.span,
+            errors: 0,
+            warnings: 0,
+        });
+        match d.level {
+            Level::Error => dropped.errors += 1,
+            Level::Warning => dropped.warnings += 1,
+        }
+        false
     }
 
     fn report(&mut self, item: &mut ItemOut, d: Diagnostic) {
-        if self.room(d.primary.span) {
+        if self.room(&d) {
             item.diags.push(d);
         }
     }
@@ -381,7 +393,7 @@ impl Scanner<'_> {
         }
         self.out.diagnostics.append(&mut done.diags);
         for d in done.delim_diags {
-            if self.room(d.primary.span) {
+            if self.room(&d) {
                 self.out.diagnostics.push(d);
             }
         }
@@ -763,21 +775,7 @@ impl Scanner<'_> {
         self.report(item, d);
     }
 
-    fn finish(mut self) -> Scan {
-        if let Some(span) = self.first_dropped {
-            let dropped = self.dropped;
-            self.out.diagnostics.push(
-                Diagnostic::new(
-                    Code::SyntaxError,
-                    span,
-                    format!(
-                        "{dropped} more delimiter and character errors in this file are not shown"
-                    ),
-                )
-                .label("the first of them")
-                .help("fix the ones above and check again; is this the file you meant?"),
-            );
-        }
+    fn finish(self) -> Scan {
         self.out
     }
 }
