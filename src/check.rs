@@ -321,14 +321,8 @@ impl<'f> Loading<'f> {
                                 .label("invalid byte here")
                                 .help("save the file as UTF-8 text"),
                         );
-                        self.fragments[id.0 as usize].push(vec![Fragment {
-                            decl: Lowered::Error { span: f.span() },
-                            heads: Vec::new(),
-                            loose: Vec::new(),
-                            pile: Vec::new(),
-                            prop_docs: Vec::new(),
-                            errors: Vec::new(),
-                        }]);
+                        self.fragments[id.0 as usize]
+                            .push(vec![Fragment::bare(Lowered::Error { span: f.span() })]);
                         id
                     }
                 },

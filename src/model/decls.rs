@@ -146,6 +146,10 @@ pub struct Calendar {
     pub timezone: Option<Prop<TimeZone>>,
     pub hours: Vec<Prop<Window>>,
     pub holidays: Vec<Prop<Holiday>>,
+    /// Some `hours` line could not be read (reported): checks that need the working hours
+    /// say nothing more of this calendar.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unread_hours: bool,
 }
 
 /// `2026-12-25 "Christmas Day"`.

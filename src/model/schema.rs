@@ -1040,6 +1040,11 @@ pub fn decl(keyword: &str, parent: Option<Kind>) -> Option<&'static DeclSpec> {
     })
 }
 
+/// Whether a word is the key word of a property of some declaration.
+pub fn is_property_word(word: &str) -> bool {
+    DECLS.iter().any(|d| d.props.iter().any(|p| p.key == word))
+}
+
 /// "`level` goes inside `scale`", for a key word of a nested declaration.
 pub fn home_of(keyword: &str) -> Option<String> {
     let d = DECLS

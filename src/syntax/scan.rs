@@ -613,16 +613,20 @@ impl Scanner<'_> {
             for open in stack.iter().rev() {
                 insert.push_str(closer_str(open.delim));
             }
+            // Where the next declaration begins, if one does.
+            let next = self.bytes[end..]
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .map(|p| self.file.line_of(end + p) + 1);
             for open in stack.drain(..).rev() {
-                diags.push(unclosed(
-                    self,
-                    open,
-                    format!(
-                        "add `{}` at the end; an unindented line that starts with a word begins the next declaration",
-                        closer_str(open.delim)
+                let c = closer_str(open.delim);
+                let help = match next {
+                    Some(line) => format!(
+                        "add `{c}` before line {line}: an unindented line that starts with a word begins the next declaration"
                     ),
-                    None,
-                ));
+                    None => format!("add `{c}` at the end of the file"),
+                };
+                diags.push(unclosed(self, open, help, None));
             }
             repairs.push(Repair {
                 at: end,

@@ -58,13 +58,31 @@ impl Lower<'_> {
                         .label("a name has no `.`")
                         .help("use letters, digits and `_`, e.g. `incident_manager`"),
                     );
+                    self.refused.push(a.span);
                 } else if let Some(b) = name_problem(w) {
                     self.report(
                         Diagnostic::new(b.code, a.span, b.message)
                             .label(b.label)
                             .help(b.help),
                     );
+                    self.refused.push(a.span);
+                } else if matches!(w, "when" | "and" | "or" | "not" | "in") {
+                    self.refused.push(a.span);
+                    self.report(
+                        Diagnostic::new(
+                            Code::ReservedName,
+                            a.span,
+                            format!("`{w}` is a word of conditions, not a free name"),
+                        )
+                        .label("reserved for conditions")
+                        .help(format!(
+                            "a condition could not tell the name from the word: name this {} differently, e.g. `{w}_{}`",
+                            spec.kind.noun(),
+                            spec.keyword
+                        )),
+                    );
                 } else if Group::from_word(w).is_some() {
+                    self.refused.push(a.span);
                     self.report(
                         Diagnostic::new(
                             Code::ReservedName,
@@ -240,6 +258,10 @@ impl Lower<'_> {
                 self.unknown(spec, c);
                 continue;
             };
+            if prop.key == "when" && !c.is_when() {
+                self.no_condition(c);
+                continue;
+            }
             if let Some(d) = c.doc {
                 self.prop_docs.push((c.key, d));
             }
@@ -286,6 +308,25 @@ impl Lower<'_> {
             bag.props.push((prop, c));
         }
         bag
+    }
+
+    /// `when` with no condition after it: a placeholder (`when {{TRIGGER}}`), nothing, or
+    /// a value that is not a condition.
+    fn no_condition(&mut self, c: &Entry) {
+        match c.args.first() {
+            Some(a) if matches!(a.kind, ArgKind::Placeholder) => self.placeholder(a),
+            first => {
+                let (span, label) = match first {
+                    Some(a) => (a.span, format!("found {}", self.describe(a))),
+                    None => (c.key, "no condition".to_string()),
+                };
+                self.report(
+                    Diagnostic::new(Code::BadValue, span, "`when` expects a condition")
+                        .label(label)
+                        .help("write the condition after `when`: `when financial >= 3`, `when category in [ransomware]`"),
+                );
+            }
+        }
     }
 
     /// The property an entry is, by its key (`when` entries are the `when` property).

@@ -66,7 +66,7 @@ impl Lower<'_> {
                     let mut ok = true;
                     for i in list.list().map_or(&[][..], |l| &l.items[..]) {
                         let w = self.text(i.span);
-                        match (i.is_atom(), literal::name_problem(w)) {
+                        match (i.is_atom(), literal::ref_name_problem(w)) {
                             (true, None) => cats.push(Ref::new(i.span)),
                             (true, Some(b)) => {
                                 self.bad_literal(i.span, b);
@@ -146,7 +146,7 @@ impl Lower<'_> {
     /// The one word a comparison is about.
     fn subject(&mut self, words: &[Span], whole: Span) -> Option<Span> {
         match words {
-            [w] => match literal::name_problem(self.text(*w)) {
+            [w] => match literal::ref_name_problem(self.text(*w)) {
                 None => Some(*w),
                 Some(b) => {
                     self.bad_literal(*w, b);

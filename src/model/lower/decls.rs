@@ -71,12 +71,15 @@ impl Lower<'_> {
         let Some(n) = name else { return true };
         let text = self.text(n).to_string();
         if let Some(first) = seen.get(&text) {
-            let scope_name = scope_name.map_or(String::new(), |s| format!(" `{}`", self.text(s)));
+            let scope = match scope_name {
+                Some(s) => format!("{scope} `{}`", self.text(s)),
+                None => format!("the {scope}"),
+            };
             self.report(
                 Diagnostic::new(
                     Code::DuplicateName,
                     n,
-                    format!("{what} `{text}` is defined twice in {scope}{scope_name}"),
+                    format!("{what} `{text}` is defined twice in {scope}"),
                 )
                 .label("second definition")
                 .with_secondary(*first, "first defined here")
@@ -360,10 +363,12 @@ fn team(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Team {
 }
 
 fn calendar(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Calendar {
+    let hours = cx.props(bag, "hours", Lower::window);
     Calendar {
         id,
         timezone: cx.prop(bag, "timezone", Lower::timezone),
-        hours: cx.props(bag, "hours", Lower::window),
+        unread_hours: hours.len() < bag.all("hours").count(),
+        hours,
         holidays: cx.props(bag, "holiday", |cx, e| {
             let shape = Shape::Holiday;
             match (e.args.first(), e.args.get(1), e.args.len()) {

@@ -64,8 +64,17 @@ pub fn is_name(text: &str) -> bool {
         && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
-/// Why a word is not a name, if it is not.
+/// Why a word is not a name, if it is not, where an element is declared.
 pub fn name_problem(text: &str) -> Option<Bad> {
+    name_problem_as(text, true)
+}
+
+/// Why a word is not a name, if it is not, where a name is referred to.
+pub fn ref_name_problem(text: &str) -> Option<Bad> {
+    name_problem_as(text, false)
+}
+
+fn name_problem_as(text: &str, declared: bool) -> Option<Bad> {
     if is_name(text) {
         return None;
     }
@@ -84,9 +93,15 @@ pub fn name_problem(text: &str) -> Option<Bad> {
         })
         .collect();
     let ascii = ascii.trim_matches('_').to_string();
-    let help = if is_name(&ascii) {
+    let help = if let Some(bare) = text.strip_suffix(':').filter(|b| is_name(b)) {
+        format!("write `{bare}`: a value follows its key word with no `:` between them")
+    } else if is_name(&ascii) && declared {
         format!(
             "names are made of ASCII letters, digits and `_`: write `{ascii}`, and keep the rest for the title"
+        )
+    } else if is_name(&ascii) {
+        format!(
+            "names are made of ASCII letters, digits and `_`: write `{ascii}`, here and where it is declared"
         )
     } else {
         "names are made of ASCII letters, digits and `_`, and start with a letter or `_`"
@@ -413,7 +428,18 @@ pub fn date(text: &str) -> Result<jiff::civil::Date, Bad> {
         let help = if parts[0].len() == 4 && parts[1].len() <= 2 && parts[2].len() <= 2 {
             format!("write `{}-{:0>2}-{:0>2}`", parts[0], parts[1], parts[2])
         } else if parts[2].len() == 4 && sep != b'-' {
-            "write dates year first, as YYYY-MM-DD, e.g. `2026-01-05`: `05/01/2026` means the 5th of January in some countries and May the 1st in others".into()
+            // Day and month cannot be told apart: say so with the user's own date.
+            let (a, b, y) = (parts[0], parts[1], parts[2]);
+            let (na, nb) = (a.parse::<u32>().unwrap_or(0), b.parse::<u32>().unwrap_or(0));
+            if na > 12 && nb <= 12 {
+                format!("write dates year first, as YYYY-MM-DD: `{y}-{b:0>2}-{a:0>2}`")
+            } else if nb > 12 && na <= 12 {
+                format!("write dates year first, as YYYY-MM-DD: `{y}-{a:0>2}-{b:0>2}`")
+            } else {
+                format!(
+                    "write dates year first, as YYYY-MM-DD: `{text}` is `{y}-{b:0>2}-{a:0>2}` in some countries and `{y}-{a:0>2}-{b:0>2}` in others"
+                )
+            }
         } else {
             "write dates as YYYY-MM-DD, e.g. `2026-01-05`".into()
         };

@@ -120,12 +120,34 @@ pub struct Fragment {
     /// The definitions of the declaration and its nested elements, in pre-order: an
     /// element's `id` is, until registration, its position here.
     pub heads: Vec<Head>,
+    /// What most declarations do not have (boxed: a large policy's fragments are alive
+    /// at once until resolution).
+    pub extra: Option<Box<Extra>>,
+}
+
+impl Fragment {
+    /// A fragment with nothing but its declaration.
+    pub fn bare(decl: Lowered) -> Fragment {
+        Fragment {
+            decl,
+            heads: Vec::new(),
+            extra: None,
+        }
+    }
+}
+
+/// The rarer parts of a fragment.
+#[derive(Debug, Default)]
+pub struct Extra {
     pub loose: Vec<Loose>,
     pub pile: Vec<Piled>,
     /// `##` docs of properties: (key span, doc span).
     pub prop_docs: Vec<(Span, Span)>,
     /// Entries inside the declaration that did not parse (reported).
     pub errors: Vec<Span>,
+    /// Names of elements that were refused (reported: not a valid name, a word of the
+    /// language): references to them are not reported unknown.
+    pub refused: Vec<Span>,
 }
 
 /// Everything lowering makes of one item.
@@ -144,6 +166,7 @@ pub(super) struct Lower<'a> {
     pub pile: Vec<Piled>,
     pub prop_docs: Vec<(Span, Span)>,
     pub errors: Vec<Span>,
+    pub refused: Vec<Span>,
 }
 
 impl<'a> Lower<'a> {
@@ -156,6 +179,7 @@ impl<'a> Lower<'a> {
             pile: Vec::new(),
             prop_docs: Vec::new(),
             errors: Vec::new(),
+            refused: Vec::new(),
         }
     }
 
@@ -176,13 +200,23 @@ impl<'a> Lower<'a> {
             out.append(v);
             out
         }
+        let rare = !(self.loose.is_empty()
+            && self.pile.is_empty()
+            && self.prop_docs.is_empty()
+            && self.errors.is_empty()
+            && self.refused.is_empty());
         Fragment {
             decl,
             heads: exact(&mut self.heads),
-            loose: exact(&mut self.loose),
-            pile: exact(&mut self.pile),
-            prop_docs: exact(&mut self.prop_docs),
-            errors: exact(&mut self.errors),
+            extra: rare.then(|| {
+                Box::new(Extra {
+                    loose: exact(&mut self.loose),
+                    pile: exact(&mut self.pile),
+                    prop_docs: exact(&mut self.prop_docs),
+                    errors: exact(&mut self.errors),
+                    refused: exact(&mut self.refused),
+                })
+            }),
         }
     }
 }

@@ -34,11 +34,34 @@ impl Lower<'_> {
 
     /// Reports that a property's value does not have its shape.
     pub fn bad_value(&mut self, e: &Entry, shape: Shape, at: Option<&Arg>) {
+        // A placeholder stands for a value of any form.
+        if let Some(a) = at
+            .or(e.args.first())
+            .filter(|a| matches!(a.kind, ArgKind::Placeholder))
+        {
+            self.placeholder(a);
+            return;
+        }
         let (span, found) = match at.or(e.args.first()) {
             Some(a) => (a.span, self.describe(a).to_string()),
             None => (e.key, "nothing".to_string()),
         };
         let key = self.key_text(e).to_string();
+        // A list where one name belongs: say to keep one.
+        let one_of = match at.or(e.args.first()).map(|a| &a.kind) {
+            Some(ArgKind::List(l)) if shape.ref_kinds().is_some() => l
+                .items
+                .iter()
+                .find(|i| i.is_atom())
+                .map(|i| self.text(i.span)),
+            _ => None,
+        };
+        let help = match one_of {
+            Some(first) => {
+                format!("`{key}` takes one name, not a list: keep one, e.g. `{key} {first}`")
+            }
+            None => "see docs/language.md for the form of each property".to_string(),
+        };
         self.report(
             Diagnostic::new(
                 Code::BadValue,
@@ -46,7 +69,7 @@ impl Lower<'_> {
                 format!("`{key}` expects {}", shape.form()),
             )
             .label(format!("found {found}"))
-            .help("see docs/language.md for the form of each property"),
+            .help(help),
         );
         if let Some(a) = at.or(e.args.first()) {
             self.loose_arg(a, shape.ref_kinds().unwrap_or(&[]));
@@ -88,6 +111,23 @@ impl Lower<'_> {
         };
         let end = e.args.last().map_or(a.span, |l| l.span);
         let key = self.key_text(e).to_string();
+        // `owner alice next b`: a second property on the line, without `;`. Its words are
+        // not names of this property, so they are not looked up.
+        let word = self.text(a.span);
+        if a.is_atom() && crate::model::schema::is_property_word(word) {
+            self.report(
+                Diagnostic::new(
+                    Code::BadValue,
+                    a.span.join(end),
+                    format!("unexpected value after `{key}`"),
+                )
+                .label(format!("`{word}` starts another property"))
+                .help(format!(
+                    "put `;` or a line break before `{word}`: one property per line, or `;` between them"
+                )),
+            );
+            return true;
+        }
         self.report(
             Diagnostic::new(
                 Code::BadValue,
@@ -205,6 +245,19 @@ impl Lower<'_> {
             }),
             used,
         )
+    }
+
+    /// The quotes just reported are around a name, where a name is expected: the fix is
+    /// to drop them, not to straighten them.
+    fn quotes_around_name(&mut self, name: &str) {
+        if let Some(d) = self
+            .diags
+            .last_mut()
+            .filter(|d| d.code == Code::TypographicQuotes)
+        {
+            d.message = d.message.replacen("text", "name", 1);
+            d.help = Some(format!("a name is written without quotes: `{name}`"));
+        }
     }
 
     /// The text of a string or text block argument.
@@ -652,7 +705,7 @@ impl Lower<'_> {
                     a.span.lo + off as u32,
                     a.span.lo + (off + name.len()) as u32,
                 );
-                if let Some(b) = literal::name_problem(name) {
+                if let Some(b) = literal::ref_name_problem(name) {
                     self.bad_literal(span, b);
                     return (None, 1);
                 }
@@ -879,6 +932,11 @@ impl Lower<'_> {
             return None;
         };
         let hours = match e.args.get(range_at) {
+            Some(r) if matches!(r.kind, ArgKind::Placeholder) => {
+                self.placeholder(r);
+                self.extra(e, shape, range_at + 1);
+                return None;
+            }
             Some(r)
                 if r.is_atom() && self.text(r.span).starts_with(|c: char| c.is_ascii_digit()) =>
             {
@@ -1033,6 +1091,7 @@ impl Lower<'_> {
                 let inner = t.owned.as_deref().unwrap_or("");
                 let raw = self.text(a.span);
                 let off = raw.find(inner).filter(|_| literal::is_name(inner))?;
+                self.quotes_around_name(inner);
                 let span = Span::new(
                     a.span.lo + off as u32,
                     a.span.lo + (off + inner.len()) as u32,
@@ -1041,7 +1100,7 @@ impl Lower<'_> {
             }
             ArgKind::Atom => {
                 let w = self.text(a.span);
-                match literal::name_problem(w) {
+                match literal::ref_name_problem(w) {
                     None => Some(Ref::new(a.span)),
                     Some(b) => {
                         self.bad_literal(a.span, b);
@@ -1055,6 +1114,7 @@ impl Lower<'_> {
                 let inner = t.owned.as_deref().unwrap_or("");
                 let raw = self.text(a.span);
                 let off = raw.find(inner).filter(|_| literal::is_name(inner))?;
+                self.quotes_around_name(inner);
                 Some(Ref::new(Span::new(
                     a.span.lo + off as u32,
                     a.span.lo + (off + inner.len()) as u32,
@@ -1260,7 +1320,7 @@ impl Lower<'_> {
             return Some(Ref::new(a.span));
         }
         let first_bad = w.split('.').find(|p| !literal::is_name(p)).unwrap_or(w);
-        if let Some(b) = literal::name_problem(first_bad) {
+        if let Some(b) = literal::ref_name_problem(first_bad) {
             self.bad_literal(
                 a.span,
                 Bad {

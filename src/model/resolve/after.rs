@@ -1,5 +1,5 @@
 //! Rules checked once every reference is in: a quorum larger than its group (a team counts
-//! as its members), and declarations nothing refers to.
+//! as its lead and members), and declarations nothing refers to.
 
 use std::collections::HashSet;
 
@@ -8,15 +8,25 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::*;
 
 pub(super) fn checks(r: &mut Resolver<'_>, m: &Model) {
-    let members: Vec<Vec<Loc>> = m
+    // Who can approve for a team: its lead and its members. A team of neither, on call
+    // through a schedule only, counts as one (its size is not written); a team of no one
+    // counts as none.
+    let members: Vec<Option<Vec<Loc>>> = m
         .teams
         .iter()
         .map(|t| {
-            t.members
+            let people: Vec<Loc> = t
+                .lead
                 .iter()
-                .flat_map(|p| &p.value.items)
+                .map(|p| &p.value)
+                .chain(t.members.iter().flat_map(|p| &p.value.items))
                 .filter_map(|r| r.target.map(RefTarget::loc))
-                .collect()
+                .collect();
+            if people.is_empty() && t.on_call.is_some() {
+                None
+            } else {
+                Some(people)
+            }
         })
         .collect();
     let mut quorums: Vec<&Quorum<Holder>> = Vec::new();
@@ -36,7 +46,7 @@ pub(super) fn checks(r: &mut Resolver<'_>, m: &Model) {
     }
 }
 
-fn quorum(r: &mut Resolver<'_>, q: &Quorum<Holder>, members: &[Vec<Loc>]) {
+fn quorum(r: &mut Resolver<'_>, q: &Quorum<Holder>, members: &[Option<Vec<Loc>>]) {
     let Some(required) = q.required else { return };
     if q.of.items.iter().any(|i| i.target.is_none()) {
         return;
@@ -44,8 +54,8 @@ fn quorum(r: &mut Resolver<'_>, q: &Quorum<Holder>, members: &[Vec<Loc>]) {
     let mut distinct: HashSet<Loc> = HashSet::new();
     for i in &q.of.items {
         match i.target {
-            Some(Holder::Team(t)) if !members[t.0 as usize].is_empty() => {
-                distinct.extend(members[t.0 as usize].iter().copied());
+            Some(Holder::Team(t)) if members[t.0 as usize].is_some() => {
+                distinct.extend(members[t.0 as usize].iter().flatten().copied());
             }
             Some(h) => {
                 distinct.insert(h.loc());
@@ -60,7 +70,7 @@ fn quorum(r: &mut Resolver<'_>, q: &Quorum<Holder>, members: &[Vec<Loc>]) {
                 .iter()
                 .any(|i| matches!(i.target, Some(Holder::Team(_))));
         let suffix = if teams {
-            ", its teams counted by their members"
+            ", its teams counted by their lead and members"
         } else if size < q.of.items.len() {
             " different approvers"
         } else {

@@ -187,17 +187,70 @@ impl Resolver<'_> {
     /// A bare word as a condition: looked up (so a misspelling is caught), then reported.
     fn word(&mut self, word: Span) {
         let name = self.text(word);
+        let alone = |label: String, help: String| {
+            Diagnostic::new(
+                Code::ConditionMismatch,
+                word,
+                format!("`{name}` alone is not a condition"),
+            )
+            .label(label)
+            .help(help)
+        };
+        // Words of the language that need more around them.
+        let special = match name {
+            "acknowledged" | "under_control" => Some((
+                "an event, waited for".to_string(),
+                format!("say how long to wait for it: `not {name} after 30m`"),
+            )),
+            "category" => Some((
+                "the incident's category".to_string(),
+                "match it with `in`: `category in [ransomware]`".to_string(),
+            )),
+            _ => None,
+        };
+        if let Some((label, help)) = special {
+            self.report(alone(label, help));
+            return;
+        }
         let Some(id) = self.index.lookup(self.sources, Scope::Top, name) else {
+            // A level of a scale is not a top-level name.
+            if let Some(&scale) = self.level_scales.get(name).and_then(|s| s.first()) {
+                let level = self.level_decls[scale.0 as usize]
+                    .iter()
+                    .copied()
+                    .find(|&l| self.index.name(self.sources, l) == Some(name));
+                if let Some(l) = level {
+                    self.mark_used(l);
+                    self.index.add_ref(word, l);
+                }
+                let sdecl = self.scale_decls[scale.0 as usize];
+                let sname = self.index.name(self.sources, sdecl).unwrap_or("scale");
+                self.report(alone(
+                    format!("a level of scale `{sname}`"),
+                    format!("compare the scale with it: `{sname} >= {name}`"),
+                ));
+                return;
+            }
             self.unknown(name, word, SUBJECTS);
             return;
         };
         self.mark_used(id);
         self.index.add_ref(word, id);
-        let article = self.index.def(id).kind.article();
-        let help = match self.index.def(id).kind {
-            Kind::Impact => format!("compare it with one of its levels, e.g. `{name} >= 3`"),
-            Kind::Scale => format!("compare it with one of its levels, e.g. `{name} >= sev2`"),
-            Kind::Category => format!("match categories with `in`: `category in [{name}]`"),
+        let def = self.index.def(id);
+        let article = def.kind.article();
+        let help = match def.loc {
+            Loc::Impact(i) => {
+                let top = self.impact_levels[i.0 as usize].iter().max().copied();
+                match top {
+                    Some(top) => format!("compare it with one of its levels, e.g. `{name} >= {top}`"),
+                    None => "declare its levels, then compare it with one of them".to_string(),
+                }
+            }
+            Loc::Scale(sc) => match self.levels[sc.0 as usize].first() {
+                Some(l) => format!("compare it with one of its levels, e.g. `{name} >= {l}`"),
+                None => "declare its levels, then compare it with one of them".to_string(),
+            },
+            Loc::Category(_) => format!("match categories with `in`: `category in [{name}]`"),
             _ => "a condition compares an impact or a scale, matches categories or waits for an event".to_string(),
         };
         self.report(

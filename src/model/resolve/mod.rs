@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::Model;
 use super::ids::*;
-use super::lower::{Fragment, Head, Loose, Lowered, Piled};
+use super::lower::{Extra, Fragment, Head, Loose, Lowered, Piled};
 use super::schema::Kind;
 use super::value::Spanned;
 use crate::diagnostics::{Code, Diagnostic};
@@ -133,16 +133,21 @@ impl<'a> Registry<'a> {
         if head.kind.singleton() {
             let kw = self.text(head.keyword);
             if let Some(first) = self.singletons.get(&head.kind) {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::DeclaredTwice,
-                        head.keyword,
-                        format!("a second `{kw}`"),
-                    )
-                    .label(format!("`{kw}` declared again"))
-                    .with_secondary(*first, format!("the first `{kw}`"))
-                    .help(format!("a policy has one `{kw}`: merge the two into one")),
-                );
+                let d = Diagnostic::new(
+                    Code::DeclaredTwice,
+                    head.keyword,
+                    format!("a second `{kw}`"),
+                )
+                .label(format!("`{kw}` declared again"))
+                .with_secondary(*first, format!("the first `{kw}`"))
+                .help(format!("a policy has one `{kw}`: merge the two into one"));
+                // The code's clause is the policy's; a review rests on the review phase.
+                let d = if head.kind == Kind::Review {
+                    d.clause("9")
+                } else {
+                    d
+                };
+                self.diags.push(d);
                 return None;
             }
             self.singletons.insert(head.kind, head.keyword);
@@ -189,19 +194,26 @@ impl<'a> Registry<'a> {
     }
 
     fn fragment(&mut self, f: Fragment) {
-        let Fragment {
-            decl,
-            heads,
-            loose,
-            pile,
-            prop_docs,
-            errors,
-        } = f;
-        for e in errors {
-            self.error_words(e);
+        let Fragment { decl, heads, extra } = f;
+        let mut pile = Vec::new();
+        if let Some(extra) = extra {
+            let Extra {
+                loose,
+                pile: piled,
+                prop_docs,
+                errors,
+                refused,
+            } = *extra;
+            for e in errors {
+                self.error_words(e);
+            }
+            for n in refused {
+                self.unparsed.insert(self.text(n));
+            }
+            self.model.prop_docs.extend(prop_docs);
+            self.pile.loose.extend(loose);
+            pile = piled;
         }
-        self.model.prop_docs.extend(prop_docs);
-        self.pile.loose.extend(loose);
         macro_rules! simple {
             ($v:ident, $field:ident, $variant:ident, $id:ident) => {{
                 let mut v = $v;
@@ -489,7 +501,7 @@ impl<'a> Resolver<'a> {
         self.calendar_has_hours = model
             .calendars
             .iter()
-            .map(|c| !c.hours.is_empty())
+            .map(|c| !c.hours.is_empty() || c.unread_hours)
             .collect();
     }
 }
