@@ -408,13 +408,24 @@ impl<'f> Loading<'f> {
 
     /// Cycles of `use`, each reported at the `use` that closes it: a depth-first walk of the
     /// `use` graph from each file in load order, with an explicit stack.
+    /// Reports each cycle of `use`, with an explicit stack. A cycle's message and labels
+    /// name at most [`CYCLE_SHOWN`] files, so that many long cycles cost linear output.
     fn cycles(&mut self) {
+        const CYCLE_SHOWN: usize = 8;
         let n = self.sources.len();
         let mut out: Vec<Vec<(FileId, Span)>> = vec![Vec::new(); n];
         for &(a, b, s) in &self.edges {
             out[a.0 as usize].push((b, s));
         }
         let mut state = vec![0u8; n];
+        // Where a file on the stack is on it.
+        let mut at = vec![0usize; n];
+        let name = |i: usize| {
+            self.paths[i]
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        };
+        let mut found = Vec::new();
         for start in 0..n {
             if state[start] != 0 {
                 continue;
@@ -434,37 +445,43 @@ impl<'f> Loading<'f> {
                 match state[t] {
                     0 => {
                         state[t] = 1;
+                        at[t] = stack.len();
                         stack.push((t, 0, Some(span)));
                     }
                     1 => {
-                        let pos = stack.iter().position(|(x, _, _)| *x == t).unwrap_or(0);
-                        let name = |i: usize| {
-                            let p = &self.paths[i];
-                            p.file_name()
-                                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                        let cycle = &stack[at[t]..];
+                        let mut names: Vec<String> = if cycle.len() <= CYCLE_SHOWN {
+                            cycle.iter().map(|(x, _, _)| name(*x)).collect()
+                        } else {
+                            let head = cycle[..CYCLE_SHOWN / 2].iter();
+                            let tail = cycle[cycle.len() - CYCLE_SHOWN / 2..].iter();
+                            let mut v: Vec<String> = head.map(|(x, _, _)| name(*x)).collect();
+                            v.push(format!("… {} more …", cycle.len() - CYCLE_SHOWN));
+                            v.extend(tail.map(|(x, _, _)| name(*x)));
+                            v
                         };
-                        let chain: Vec<String> =
-                            stack[pos..].iter().map(|(x, _, _)| name(*x)).collect();
+                        names.push(name(t));
                         let mut d = Diagnostic::new(
                             Code::UseCycle,
                             span,
-                            format!("`use` cycle: {} → {}", chain.join(" → "), name(t)),
+                            format!("`use` cycle: {}", names.join(" → ")),
                         )
                         .label("closes the cycle")
                         .help(
                             "files of a policy are loaded once each: remove one `use` of the cycle",
                         );
-                        for (_, _, via) in &stack[pos + 1..] {
+                        for (_, _, via) in cycle.iter().skip(1).take(CYCLE_SHOWN) {
                             if let Some(s) = via {
                                 d = d.with_secondary(*s, "part of the cycle");
                             }
                         }
-                        self.diags.push(d);
+                        found.push(d);
                     }
                     _ => {}
                 }
             }
         }
+        self.diags.extend(found);
     }
 
     fn finish(self) -> Analysis {

@@ -28,6 +28,11 @@ pub use vocab::*;
 
 use crate::source::Span;
 
+/// The hash maps of lowering and resolution: keys are short names and ids, and iteration
+/// order never reaches the output, so a fast fixed hasher (no per-process seed) serves.
+pub(crate) type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+pub(crate) type Set<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+
 /// A whole policy, resolved. Each list is in declaration order (files in load order); a
 /// typed id is a position in its list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+use super::{Map, Set};
+
 use super::ids::*;
 use super::refs::*;
 use super::value::*;
@@ -163,7 +165,7 @@ impl super::Model {
     pub fn effective_steps(&self, id: ProcedureId) -> Vec<EffectiveStep> {
         // The chain from the outermost base down to `id`.
         let mut chain = vec![id];
-        let mut seen = std::collections::HashSet::from([id]);
+        let mut seen = Set::from_iter([id]);
         while let Some(base) = self[*chain.last().unwrap_or(&id)]
             .extends
             .as_ref()
@@ -176,7 +178,7 @@ impl super::Model {
         }
         chain.reverse();
         let mut out: Vec<EffectiveStep> = Vec::new();
-        let mut at: std::collections::HashMap<StepId, usize> = std::collections::HashMap::new();
+        let mut at: Map<StepId, usize> = Map::default();
         for &p in &chain {
             let proc = &self[p];
             for (i, o) in proc.overrides.iter().enumerate() {

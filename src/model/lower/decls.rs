@@ -1,7 +1,7 @@
 //! Lowering of each kind of declaration but procedures: the typed value of every property,
 //! read by its schema shape, and the rules inside one declaration.
 
-use std::collections::HashMap;
+use crate::model::Map;
 
 use super::bag::Bag;
 use super::{Lower, Lowered, Piled};
@@ -15,7 +15,7 @@ use crate::model::vocab::*;
 use crate::source::Span;
 use crate::syntax::tree::{ArgKind, Entry};
 
-impl Lower<'_> {
+impl<'a> Lower<'a> {
     /// One property, read by `read`.
     pub fn prop<T>(
         &mut self,
@@ -62,15 +62,15 @@ impl Lower<'_> {
     /// (reported) if it repeats one.
     pub fn first_in_scope(
         &mut self,
-        seen: &mut HashMap<String, Span>,
+        seen: &mut Map<&'a str, Span>,
         name: Option<Span>,
         what: &str,
         scope: &str,
         scope_name: Option<Span>,
     ) -> bool {
         let Some(n) = name else { return true };
-        let text = self.text(n).to_string();
-        if let Some(first) = seen.get(&text) {
+        let text = self.text(n);
+        if let Some(first) = seen.get(text) {
             let scope = match scope_name {
                 Some(s) => format!("{scope} `{}`", self.text(s)),
                 None => format!("the {scope}"),
@@ -526,7 +526,7 @@ fn impact(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Impact {
 
 fn scale(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<'_>) -> Scale {
     let mut levels = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = Map::default();
     for (spec, e) in &bag.children {
         let h = cx.header(spec, e);
         // A second level of the same name is checked, but not kept.
@@ -741,7 +741,7 @@ fn communications(
     bag: &Bag<'_>,
 ) -> Communications {
     let mut audiences = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = Map::default();
     for (spec, e) in &bag.children {
         let h = cx.header(spec, e);
         let first = cx.first_in_scope(&mut seen, h.name, "audience", "communications plan", name);
@@ -841,7 +841,7 @@ fn obligation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Obligation {
 
 fn form(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<'_>) -> Form {
     let mut fields = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = Map::default();
     for (spec, e) in &bag.children {
         let h = cx.header(spec, e);
         let first = cx.first_in_scope(&mut seen, h.name, "field", "form", name);

@@ -1,7 +1,7 @@
 //! Lowering of procedures: their own steps (one body per kind), options and overrides.
 //! Which steps a procedure has through `extends`, and what `next` names, is resolution's.
 
-use std::collections::HashMap;
+use crate::model::Map;
 
 use super::bag::Bag;
 use super::{Lower, Piled};
@@ -22,8 +22,8 @@ pub(super) fn procedure(
     // Steps are most of a large policy's model: their vector is sized once, to the end.
     let mut steps = Vec::with_capacity(bag.children.len());
     let mut overrides = Vec::new();
-    let mut seen_steps = HashMap::new();
-    let mut seen_overrides: HashMap<String, Span> = HashMap::new();
+    let mut seen_steps = Map::default();
+    let mut seen_overrides: Map<&str, Span> = Map::default();
     let extends = cx.prop(bag, "extends", crate::model::lower::Lower::reference);
     let has_extends = bag.has("extends");
     let pname = name.map(|n| cx.text(n).to_string());
@@ -46,8 +46,8 @@ pub(super) fn procedure(
             }
             let mut first = true;
             if let Some(n) = h.name {
-                let text = cx.text(n).to_string();
-                if let Some(prev) = seen_overrides.get(&text) {
+                let text = cx.text(n);
+                if let Some(prev) = seen_overrides.get(text) {
                     cx.report(
                         Diagnostic::new(
                             Code::OverriddenTwice,
@@ -126,7 +126,7 @@ fn options(
     step_name: Option<Span>,
 ) -> Vec<DecisionOption> {
     let mut out = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = Map::default();
     for (ospec, oe) in &bag.children {
         let h = cx.header(ospec, oe);
         let first = cx.first_in_scope(&mut seen, h.name, "option", "decision", step_name);

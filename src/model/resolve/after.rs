@@ -1,7 +1,7 @@
 //! Rules checked once every reference is in: a quorum larger than its group (a team counts
 //! as its lead and members), and declarations nothing refers to.
 
-use std::collections::HashSet;
+use crate::model::Set;
 
 use super::names::Resolver;
 use crate::diagnostics::{Code, Diagnostic};
@@ -51,7 +51,7 @@ fn quorum(r: &mut Resolver<'_>, q: &Quorum<Holder>, members: &[Option<Vec<Loc>>]
     if q.of.items.iter().any(|i| i.target.is_none()) {
         return;
     }
-    let mut distinct: HashSet<Loc> = HashSet::new();
+    let mut distinct: Set<Loc> = Set::default();
     for i in &q.of.items {
         match i.target {
             Some(Holder::Team(t)) if members[t.0 as usize].is_some() => {

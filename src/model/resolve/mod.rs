@@ -13,7 +13,7 @@ mod names;
 mod procedures;
 mod walk;
 
-use std::collections::{HashMap, HashSet};
+use crate::model::{Map, Set};
 
 use super::Model;
 use super::ids::*;
@@ -54,8 +54,8 @@ struct Registry<'a> {
     pile: Pile,
     /// Each procedure's heads, for registering its steps once `extends` is known.
     proc_heads: Vec<Vec<Head>>,
-    singletons: HashMap<Kind, Span>,
-    unparsed: HashSet<&'a str>,
+    singletons: Map<Kind, Span>,
+    unparsed: Set<&'a str>,
     used_words: Vec<Span>,
 }
 
@@ -74,8 +74,8 @@ pub fn resolve(
         diags: Vec::new(),
         pile: Pile::default(),
         proc_heads: Vec::new(),
-        singletons: HashMap::new(),
-        unparsed: HashSet::new(),
+        singletons: Map::default(),
+        unparsed: Set::default(),
         used_words: Vec::new(),
     };
     for f in fragments {
@@ -484,7 +484,7 @@ impl<'a> Resolver<'a> {
             .collect();
         self.scale_decls = model.scales.iter().map(|s| s.id).collect();
         self.default_scale = model.scales.iter().map(|s| s.default.is_some()).collect();
-        let mut level_scales: HashMap<&'a str, Vec<ScaleId>> = HashMap::new();
+        let mut level_scales: Map<&'a str, Vec<ScaleId>> = Map::default();
         for (i, names) in self.levels.iter().enumerate() {
             for n in names {
                 level_scales.entry(n).or_default().push(ScaleId(i as u32));

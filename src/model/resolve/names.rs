@@ -1,7 +1,7 @@
 //! The resolver: names to ids, with "did you mean" at a bounded cost, and what counts as
 //! used.
 
-use std::collections::{HashMap, HashSet};
+use crate::model::{Map, Set};
 
 use crate::diagnostics::suggest::{Suggester, listing, suggest, title_key};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
@@ -18,12 +18,12 @@ pub struct Resolver<'a> {
     pub used: Vec<bool>,
     pub diags: Vec<Diagnostic>,
     /// Names that text which did not parse seems to declare: never reported unknown.
-    pub unparsed: HashSet<&'a str>,
+    pub unparsed: Set<&'a str>,
     /// A `use`d file could not be loaded: no name is reported unknown, since it may be there.
     pub missing_file: bool,
     /// Each scale's level names, most severe first; and which scales have a level name.
     pub levels: Vec<Vec<&'a str>>,
-    pub level_scales: HashMap<&'a str, Vec<ScaleId>>,
+    pub level_scales: Map<&'a str, Vec<ScaleId>>,
     pub default_scale: Vec<bool>,
     /// Each scale's definition, and its levels'.
     pub scale_decls: Vec<DeclId>,
@@ -34,9 +34,9 @@ pub struct Resolver<'a> {
     pub calendar_decls: Vec<DeclId>,
     pub calendar_has_hours: Vec<bool>,
     /// Each registered step's definition.
-    pub step_decls: HashMap<StepId, DeclId>,
+    pub step_decls: Map<StepId, DeclId>,
     /// Top-level candidates for "did you mean", by the kinds a reference accepts.
-    candidates: HashMap<&'static [Kind], Candidates>,
+    candidates: Map<&'static [Kind], Candidates>,
     /// Comparisons the plain scans of "did you mean" may still make.
     pub scan_budget: usize,
 }
@@ -55,10 +55,10 @@ impl<'a> Resolver<'a> {
             index,
             used,
             diags: Vec::new(),
-            unparsed: HashSet::new(),
+            unparsed: Set::default(),
             missing_file: false,
             levels: Vec::new(),
-            level_scales: HashMap::new(),
+            level_scales: Map::default(),
             default_scale: Vec::new(),
             scale_decls: Vec::new(),
             level_decls: Vec::new(),
@@ -66,8 +66,8 @@ impl<'a> Resolver<'a> {
             calendars: Vec::new(),
             calendar_decls: Vec::new(),
             calendar_has_hours: Vec::new(),
-            step_decls: HashMap::new(),
-            candidates: HashMap::new(),
+            step_decls: Map::default(),
+            candidates: Map::default(),
             scan_budget: crate::diagnostics::suggest::SCAN_BUDGET,
         }
     }

@@ -4,7 +4,7 @@
 //! is walked depth first with an explicit stack and one map of the step names in scope, so
 //! that a chain of any length costs what its steps do.
 
-use std::collections::HashMap;
+use crate::model::Map;
 
 use super::names::Resolver;
 use super::{Pile, def_of};
@@ -18,7 +18,7 @@ use crate::source::Span;
 /// The step names in scope while the forest is walked.
 #[derive(Default)]
 struct StepScope<'a> {
-    map: HashMap<&'a str, Vec<StepId>>,
+    map: Map<&'a str, Vec<StepId>>,
     /// Names in the order they came into scope, for "did you mean".
     order: Vec<&'a str>,
 }
@@ -92,7 +92,7 @@ pub(super) fn register_and_resolve(
         .map(|p| vec![false; p.steps.len()])
         .collect();
     {
-        let mut scope: HashMap<&str, Vec<Span>> = HashMap::new();
+        let mut scope: Map<&str, Vec<Span>> = Map::default();
         let mut stack: Vec<(usize, bool)> = roots.iter().rev().map(|&p| (p, false)).collect();
         let mut pushed: Vec<Vec<&str>> = vec![Vec::new(); n];
         while let Some((p, done)) = stack.pop() {
@@ -525,7 +525,7 @@ pub(super) fn piled_procedure(r: &mut Resolver<'_>, m: &Model, p: &mut Procedure
     let mut scope = StepScope::default();
     // The base chain's steps, outermost first.
     let mut chain = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = Set::default();
     let mut cur = p.extends.as_ref().and_then(|e| e.value.target);
     while let Some(b) = cur {
         if !seen.insert(b) {

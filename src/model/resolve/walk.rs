@@ -54,7 +54,7 @@ impl Resolver<'_> {
 
     /// Warns of items listed twice; `keys` are what makes two items the same.
     pub fn twice(&mut self, keys: &[(String, Span)]) {
-        let mut seen: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
+        let mut seen: Map<&str, Span> = Map::default();
         for (k, span) in keys {
             if let Some(first) = seen.get(k.as_str()) {
                 let text = self.text(*span);
