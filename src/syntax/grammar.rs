@@ -19,6 +19,7 @@ pub fn rule_name(rule: Rule) -> &'static str {
         Rule::key | Rule::key_start | Rule::key_char => "a key word",
         Rule::non_ascii => "a letter",
         Rule::block => "`{`",
+        Rule::strict_entry => "an entry",
         Rule::when_clause | Rule::kw_when | Rule::when_word => "`when`",
         Rule::arg
         | Rule::atom
@@ -29,6 +30,7 @@ pub fn rule_name(rule: Rule) -> &'static str {
         | Rule::quoted
         | Rule::quote_atom
         | Rule::other_quoted
+        | Rule::quote_open
         | Rule::text_block
         | Rule::placeholder => "a value",
         Rule::arrow => "`->`",
