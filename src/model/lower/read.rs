@@ -217,15 +217,28 @@ impl Lower<'_> {
         if let Some(c) = inner.chars().last().filter(|c| closers.contains(c)) {
             inner = &inner[..inner.len() - c.len_utf8()];
         }
+        self.wrong_quotes(span, open, inner);
+        (
+            Some(Text {
+                span,
+                owned: Some(inner.into()),
+                quote: 0,
+            }),
+            used,
+        )
+    }
+
+    /// Reports text between quotes other than `"`, opened by `open`.
+    fn wrong_quotes(&mut self, span: Span, open: char, inner: &str) {
         let straight = open == '\'';
         self.report(
             Diagnostic::new(
                 Code::TypographicQuotes,
                 span,
                 if straight {
-                    "text in single quotes".to_string()
+                    "text in single quotes"
                 } else {
-                    "text in typographic quotes".to_string()
+                    "text in typographic quotes"
                 },
             )
             .label(if straight {
@@ -237,14 +250,6 @@ impl Lower<'_> {
                 "write text between straight double quotes: `\"{inner}\"`"
             )),
         );
-        (
-            Some(Text {
-                span,
-                owned: Some(inner.into()),
-                quote: 0,
-            }),
-            used,
-        )
     }
 
     /// The quotes just reported are around a name, where a name is expected: the fix is
@@ -269,26 +274,7 @@ impl Lower<'_> {
                 let open = raw.chars().next().unwrap_or('"');
                 let close = raw.chars().last().unwrap_or('"');
                 let inner = &raw[open.len_utf8()..raw.len() - close.len_utf8()];
-                let straight = open == '\'';
-                self.report(
-                    Diagnostic::new(
-                        Code::TypographicQuotes,
-                        a.span,
-                        if straight {
-                            "text in single quotes"
-                        } else {
-                            "text in typographic quotes"
-                        },
-                    )
-                    .label(if straight {
-                        "single quotes"
-                    } else {
-                        "curly quotes, as a word processor writes them"
-                    })
-                    .help(format!(
-                        "write text between straight double quotes: `\"{inner}\"`"
-                    )),
-                );
+                self.wrong_quotes(a.span, open, inner);
                 Some(Text {
                     span: a.span,
                     owned: Some(inner.into()),

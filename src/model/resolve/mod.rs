@@ -185,12 +185,15 @@ impl<'a> Registry<'a> {
         parent: DeclId,
         named: bool,
     ) -> DeclId {
-        let head = &heads[local.index()];
-        let id = self.index.push(Self::def(head, loc, Some(parent)));
-        if named {
-            let _ = self.index.name_in(self.sources, Scope::In(parent), id);
-        }
-        id
+        register_nested(
+            &mut self.index,
+            self.sources,
+            heads,
+            local,
+            loc,
+            parent,
+            named,
+        )
     }
 
     fn fragment(&mut self, f: Fragment) {
@@ -447,6 +450,24 @@ impl<'a> Registry<'a> {
             }
         }
     }
+}
+
+/// Registers a nested element from its fragment's heads: in the index, and, if `named`,
+/// by its name in its parent's scope.
+pub(super) fn register_nested(
+    index: &mut Index,
+    sources: &SourceMap,
+    heads: &[Head],
+    local: DeclId,
+    loc: Loc,
+    parent: DeclId,
+    named: bool,
+) -> DeclId {
+    let id = index.push(def_of(&heads[local.index()], loc, Some(parent)));
+    if named {
+        let _ = index.name_in(sources, Scope::In(parent), id);
+    }
+    id
 }
 
 /// The definition of an element, from what lowering found.

@@ -6,11 +6,10 @@
 
 use crate::model::Map;
 
+use super::Pile;
 use super::names::Resolver;
-use super::{Pile, def_of};
 use crate::diagnostics::suggest::{MAX_SCAN, listing, suggest};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::index::Scope;
 use crate::model::lower::{Head, Piled};
 use crate::model::*;
 use crate::source::Span;
@@ -337,11 +336,7 @@ fn register(
     parent: DeclId,
     named: bool,
 ) -> DeclId {
-    let head = &heads[local.index()];
-    let id = r.index.push(def_of(head, loc, Some(parent)));
-    if named {
-        let _ = r.index.name_in(r.sources, Scope::In(parent), id);
-    }
+    let id = super::register_nested(&mut r.index, r.sources, heads, local, loc, parent, named);
     if let Loc::Step(sid) = loc {
         r.step_decls.insert(sid, id);
     }

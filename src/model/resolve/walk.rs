@@ -40,16 +40,18 @@ impl Resolver<'_> {
             .iter()
             .map(|m| match m {
                 Member::Group(g) => (format!("group {}", g.value), g.span),
-                Member::Ref(r) => (
-                    r.target.map_or_else(
-                        || format!("name {}", self.text(r.span)),
-                        |t| format!("{:?}", t.loc()),
-                    ),
-                    r.span,
-                ),
+                Member::Ref(r) => (self.ref_key(r), r.span),
             })
             .collect();
         self.twice(&keys);
+    }
+
+    /// What makes two references the same: their target, or their text if unresolved.
+    fn ref_key<T: RefTarget>(&self, r: &Ref<T>) -> String {
+        r.target.map_or_else(
+            || format!("name {}", self.text(r.span)),
+            |t| format!("{:?}", t.loc()),
+        )
     }
 
     /// Warns of items listed twice; `keys` are what makes two items the same.
@@ -75,19 +77,7 @@ impl Resolver<'_> {
     }
 
     pub fn twice_refs<T: RefTarget>(&mut self, l: &List<Ref<T>>) {
-        let keys: Vec<(String, Span)> = l
-            .items
-            .iter()
-            .map(|r| {
-                (
-                    r.target.map_or_else(
-                        || format!("name {}", self.text(r.span)),
-                        |t| format!("{:?}", t.loc()),
-                    ),
-                    r.span,
-                )
-            })
-            .collect();
+        let keys: Vec<(String, Span)> = l.items.iter().map(|r| (self.ref_key(r), r.span)).collect();
         self.twice(&keys);
     }
 
