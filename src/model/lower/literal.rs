@@ -484,7 +484,7 @@ fn time_fix(text: &str) -> Option<String> {
     let (h, m) = match body.split_once(':') {
         Some((h, m)) => (h, m),
         None if pm.is_some() => (body, "00"),
-        None if body.len() == 4 => (&body[..2], &body[2..]),
+        None if body.len() == 4 && body.is_char_boundary(2) => (&body[..2], &body[2..]),
         None => return None,
     };
     let ok = |s: &str, max: usize| {
@@ -620,7 +620,7 @@ pub fn day_fix(text: &str) -> Option<String> {
         let l = d.to_ascii_lowercase();
         Weekday::WORDS
             .iter()
-            .find(|w| l.len() >= 3 && w.starts_with(&l[..3]) && ("monday tuesday wednesday thursday friday saturday sunday tues thur thurs weds".split(' ').any(|full| full.starts_with(&l)) || l.len() == 3))
+            .find(|w| l.get(..3).is_some_and(|p| w.starts_with(p)) && ("monday tuesday wednesday thursday friday saturday sunday tues thur thurs weds".split(' ').any(|full| full.starts_with(&l)) || l.len() == 3))
             .copied()
     };
     let (a, b) = text.split_once('-').unwrap_or((text, text));
