@@ -10,7 +10,9 @@
 # with the executions that are left. Logs go to fuzz/logs/TARGET-N.log.
 #
 # Environment: CARGO_TARGET_DIR (default /work/target-fuzz); FUZZ_BIN, a target binary
-# already built, to run instead of building; FUZZ_SECONDS, a cap on each run's time.
+# already built, to run instead of building; FUZZ_SECONDS, a cap on each run's time;
+# FUZZ_MAX_LEN, the largest input (default 4096); FUZZ_SEGMENT, the number of the first
+# log (default 0), to go on with a campaign without overwriting its logs.
 set -euo pipefail
 
 target=${1:?usage: fuzz/run.sh TARGET [RUNS]}
@@ -32,7 +34,7 @@ if [ -z "${FUZZ_BIN:-}" ]; then
 fi
 
 flags=(
-    -max_len=4096 -dict=imp.dict -timeout=10 -rss_limit_mb=2048
+    "-max_len=${FUZZ_MAX_LEN:-4096}" -dict=imp.dict -timeout=10 -rss_limit_mb=2048
     -report_slow_units=1 -print_final_stats=1
     "-artifact_prefix=artifacts/$target/"
 )
@@ -41,8 +43,9 @@ if [ -n "${FUZZ_SECONDS:-}" ]; then
 fi
 
 done_runs=0
-segment=0
-while [ "$done_runs" -lt "$runs" ] && [ "$segment" -lt 50 ]; do
+segment=${FUZZ_SEGMENT:-0}
+first=$segment
+while [ "$done_runs" -lt "$runs" ] && [ "$segment" -lt $((first + 50)) ]; do
     log=logs/$target-$segment.log
     set +e
     "$FUZZ_BIN" "${flags[@]}" "-runs=$((runs - done_runs))" "corpus/$target" >"$log" 2>&1
@@ -62,4 +65,4 @@ while [ "$done_runs" -lt "$runs" ] && [ "$segment" -lt 50 ]; do
     fi
     segment=$((segment + 1))
 done
-echo "$target: $done_runs executions in $((segment + 1)) runs"
+echo "$target: $done_runs executions in $((segment - first + 1)) runs"

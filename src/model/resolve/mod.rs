@@ -234,6 +234,30 @@ impl<'a> Registry<'a> {
                 }
             }};
         }
+        // A declaration whose items can be pointed at: the items are registered under it,
+        // as `Loc::$item_loc { $owner: <the declaration>, index }`; `$named` says whether an
+        // item must have a name.
+        macro_rules! with_items {
+            ($v:ident, $field:ident, $variant:ident, $id:ident, $items:ident, $item_loc:ident,
+             $item_id:ident, $owner:ident, $named:expr) => {{
+                let mut v = $v;
+                let own = $id(self.model.$field.len() as u32);
+                match self.top(&heads[0], Loc::$variant(own)) {
+                    Some(id) => {
+                        v.id = id;
+                        for (i, item) in v.$items.iter_mut().enumerate() {
+                            let loc = Loc::$item_loc($item_id {
+                                $owner: own,
+                                index: i as u32,
+                            });
+                            item.id = self.nested(&heads, item.id, loc, id, $named);
+                        }
+                        self.model.$field.push(*v);
+                    }
+                    None => self.pile.decls.push(Lowered::$variant(v)),
+                }
+            }};
+        }
         let mut procedure = None;
         match decl {
             Lowered::Organisation(v) => {
@@ -287,73 +311,39 @@ impl<'a> Registry<'a> {
             Lowered::Review(v) => {
                 simple!(v, reviews, Review, ReviewId);
             }
-            Lowered::Scale(mut v) => {
-                let sid = ScaleId(self.model.scales.len() as u32);
-                match self.top(&heads[0], Loc::Scale(sid)) {
-                    Some(id) => {
-                        v.id = id;
-                        for (i, l) in v.levels.iter_mut().enumerate() {
-                            let loc = Loc::Level(LevelId {
-                                scale: sid,
-                                index: i as u32,
-                            });
-                            l.id = self.nested(&heads, l.id, loc, id, true);
-                        }
-                        self.model.scales.push(*v);
-                    }
-                    None => self.pile.decls.push(Lowered::Scale(v)),
-                }
+            Lowered::Scale(v) => {
+                with_items!(
+                    v, scales, Scale, ScaleId, levels, Level, LevelId, scale, true
+                );
             }
-            Lowered::Escalation(mut v) => {
-                let eid = EscalationId(self.model.escalations.len() as u32);
-                match self.top(&heads[0], Loc::Escalation(eid)) {
-                    Some(id) => {
-                        v.id = id;
-                        for (i, h) in v.hops.iter_mut().enumerate() {
-                            let loc = Loc::Hop(HopId {
-                                escalation: eid,
-                                index: i as u32,
-                            });
-                            h.id = self.nested(&heads, h.id, loc, id, false);
-                        }
-                        self.model.escalations.push(*v);
-                    }
-                    None => self.pile.decls.push(Lowered::Escalation(v)),
-                }
+            Lowered::Escalation(v) => {
+                with_items!(
+                    v,
+                    escalations,
+                    Escalation,
+                    EscalationId,
+                    hops,
+                    Hop,
+                    HopId,
+                    escalation,
+                    false
+                );
             }
-            Lowered::Communications(mut v) => {
-                let cid = CommunicationsId(self.model.communications.len() as u32);
-                match self.top(&heads[0], Loc::Communications(cid)) {
-                    Some(id) => {
-                        v.id = id;
-                        for (i, a) in v.audiences.iter_mut().enumerate() {
-                            let loc = Loc::Audience(AudienceId {
-                                communications: cid,
-                                index: i as u32,
-                            });
-                            a.id = self.nested(&heads, a.id, loc, id, true);
-                        }
-                        self.model.communications.push(*v);
-                    }
-                    None => self.pile.decls.push(Lowered::Communications(v)),
-                }
+            Lowered::Communications(v) => {
+                with_items!(
+                    v,
+                    communications,
+                    Communications,
+                    CommunicationsId,
+                    audiences,
+                    Audience,
+                    AudienceId,
+                    communications,
+                    true
+                );
             }
-            Lowered::Form(mut v) => {
-                let fid = FormId(self.model.forms.len() as u32);
-                match self.top(&heads[0], Loc::Form(fid)) {
-                    Some(id) => {
-                        v.id = id;
-                        for (i, f) in v.fields.iter_mut().enumerate() {
-                            let loc = Loc::Field(FieldId {
-                                form: fid,
-                                index: i as u32,
-                            });
-                            f.id = self.nested(&heads, f.id, loc, id, true);
-                        }
-                        self.model.forms.push(*v);
-                    }
-                    None => self.pile.decls.push(Lowered::Form(v)),
-                }
+            Lowered::Form(v) => {
+                with_items!(v, forms, Form, FormId, fields, Field, FieldId, form, true);
             }
             Lowered::Category(cats) => self.categories(&heads, cats),
             Lowered::Procedure(mut v) => {
