@@ -67,6 +67,17 @@ fn convert(
     });
     let (pos, expected) = further.unwrap_or_else(|| (pos, expected_words(e, positives)));
     let pos = pos.min(text.len());
+    if let Some((start, op)) = operator_before(text, pos) {
+        return Diagnostic::new(
+            Code::SyntaxError,
+            span_of(start, start + op.len()),
+            format!("expected a condition after `{op}`"),
+        )
+        .label(format!("`{op}` needs a condition after it"))
+        .help(format!(
+            "write the condition after `{op}` (e.g. `financial >= 3`), or remove the `{op}`"
+        ));
+    }
     let found = found_at(text, pos);
     let end = pos + found.len().max(usize::from(pos < text.len()));
     let (what, label) = if found.is_empty() {
@@ -95,6 +106,43 @@ fn convert(
     )
     .label(label)
     .help(syntax_help(&found, &expected))
+}
+
+/// The `and`, `or` or `not` of a `when` condition that `pos` follows (past blanks, line
+/// breaks and comments) when nothing but a comment comes after, with its offset: only a condition may come there, whatever else
+/// pest tried before it went back. (After a `[` or a block's brace, the word is a value.)
+fn operator_before(text: &str, pos: usize) -> Option<(usize, &'static str)> {
+    let after = text[pos..].trim_start_matches([' ', '\t', '\n', '\r']);
+    if !(after.is_empty() || after.starts_with('#')) {
+        return None; // what is there is the mistake
+    }
+    let mut before = &text[..pos];
+    loop {
+        let trimmed = before.trim_end_matches([' ', '\t', '\n', '\r']);
+        let line_start = trimmed.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let trimmed = match trimmed[line_start..].find('#') {
+            Some(h) => &trimmed[..line_start + h],
+            None => trimmed,
+        };
+        if trimmed.len() == before.len() {
+            break;
+        }
+        before = trimmed;
+    }
+    let entry = before
+        .rfind(['{', '}', '[', ';'])
+        .map_or(before, |i| &before[i + 1..]);
+    let in_condition = entry
+        .match_indices("when")
+        .any(|(i, _)| i == 0 || entry.as_bytes()[i - 1].is_ascii_whitespace());
+    if !in_condition {
+        return None;
+    }
+    ["and", "or", "not"].into_iter().find_map(|op| {
+        let rest = before.strip_suffix(op)?;
+        rest.ends_with([' ', '\t', '\n', '\r', '('])
+            .then_some((rest.len(), op))
+    })
 }
 
 /// What the parser expected, in words, for the literals it tried.
