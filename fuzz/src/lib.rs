@@ -44,8 +44,15 @@ fn assert_same(a: &Analysis, b: &Analysis) {
             .map(|f| (f.path.clone(), f.base, f.text.clone()))
             .collect::<Vec<_>>()
     };
-    assert_eq!(files(a), files(b), "two checks of the same input load other files");
-    assert_eq!(a.not_shown, b.not_shown, "two checks of the same input hide other counts");
+    assert_eq!(
+        files(a),
+        files(b),
+        "two checks of the same input load other files"
+    );
+    assert_eq!(
+        a.not_shown, b.not_shown,
+        "two checks of the same input hide other counts"
+    );
     if a.diagnostics != b.diagnostics {
         panic!(
             "two checks of the same input differ:\n{}\n---\n{}",
@@ -93,7 +100,12 @@ fn assert_span(
     span: Span,
     what: &str,
 ) {
-    let ctx = || format!("finding #{i} {} ({}), {what} label {span:?}", d.code, d.message);
+    let ctx = || {
+        format!(
+            "finding #{i} {} ({}), {what} label {span:?}",
+            d.code, d.message
+        )
+    };
     assert!(span.lo <= span.hi, "{}: lo > hi", ctx());
     let f = sources.file_of(span);
     assert!(
@@ -132,7 +144,12 @@ fn assert_span(
             ctx(),
             f.path
         );
-        assert_eq!(f.line_col_at(f.base + off as u32), (line, col), "{}: line_col_at", ctx());
+        assert_eq!(
+            f.line_col_at(f.base + off as u32),
+            (line, col),
+            "{}: line_col_at",
+            ctx()
+        );
         // A byte-order mark is not a character: offsets 0 and 3 are both line 1, column 1.
         let back = if index.bom && off < 3 { 3 } else { off };
         assert_eq!(
@@ -201,12 +218,28 @@ fn assert_json(a: &Analysis, text: &str) {
     let diags = doc["diagnostics"]
         .as_array()
         .unwrap_or_else(|| panic!("JSON output has no `diagnostics` array"));
-    assert_eq!(diags.len(), a.diagnostics.len(), "JSON lists another number of findings");
+    assert_eq!(
+        diags.len(),
+        a.diagnostics.len(),
+        "JSON lists another number of findings"
+    );
     for (i, (d, j)) in a.diagnostics.iter().zip(diags).enumerate() {
-        assert_eq!(j["code"].as_str(), Some(d.code.as_str()), "finding #{i}: JSON code");
-        assert_eq!(j["message"].as_str(), Some(d.message.as_str()), "finding #{i}: JSON message");
+        assert_eq!(
+            j["code"].as_str(),
+            Some(d.code.as_str()),
+            "finding #{i}: JSON code"
+        );
+        assert_eq!(
+            j["message"].as_str(),
+            Some(d.message.as_str()),
+            "finding #{i}: JSON message"
+        );
         let labels_json = j["labels"].as_array().expect("JSON finding without labels");
-        assert_eq!(labels_json.len(), 1 + d.secondary.len(), "finding #{i}: JSON labels");
+        assert_eq!(
+            labels_json.len(),
+            1 + d.secondary.len(),
+            "finding #{i}: JSON labels"
+        );
         let places = std::iter::once(j).chain(labels_json.iter().skip(1));
         let spans = std::iter::once(d.primary.span).chain(d.secondary.iter().map(|l| l.span));
         // The finding's own location and its first label are both the primary span.
@@ -231,8 +264,15 @@ fn assert_json(a: &Analysis, text: &str) {
         }
     }
     let s = &doc["summary"];
-    assert!(s["errors"].is_u64() && s["warnings"].is_u64(), "JSON summary");
-    assert_eq!(s["files"].as_u64(), Some(a.sources.len() as u64), "JSON summary files");
+    assert!(
+        s["errors"].is_u64() && s["warnings"].is_u64(),
+        "JSON summary"
+    );
+    assert_eq!(
+        s["files"].as_u64(),
+        Some(a.sources.len() as u64),
+        "JSON summary files"
+    );
 }
 
 /// The human and plain formats, without colour, hold no control character but `\n` and `\t`,
@@ -253,15 +293,16 @@ fn assert_text_outputs(a: &Analysis) {
         "the plain format is not one line a finding"
     );
     for (name, out) in [("human", &human), ("plain", &plain)] {
-        if let Some((at, c)) = out
-            .char_indices()
-            .find(|&(_, c)| (c.is_control() && c != '\n' && c != '\t') || render::is_bidi_control(c))
-        {
+        if let Some((at, c)) = out.char_indices().find(|&(_, c)| {
+            (c.is_control() && c != '\n' && c != '\t') || render::is_bidi_control(c)
+        }) {
             let from = out[..at].rfind('\n').map_or(0, |n| n + 1);
             let to = out[at..].find('\n').map_or(out.len(), |n| at + n);
             panic!(
                 "{name} output holds {:?} (U+{:04X}) at byte {at}, in line {:?}",
-                c, c as u32, &out[from..to]
+                c,
+                c as u32,
+                &out[from..to]
             );
         }
     }
