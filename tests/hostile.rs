@@ -147,6 +147,19 @@ fn line_endings_and_byte_order_mark() {
 }
 
 #[test]
+fn a_byte_order_mark_is_not_a_column_of_line_one() {
+    let body = "person a \"A\" { email \"bad\" }\npolicy { owner a }\n";
+    for (name, text) in [
+        ("no-bom", body.to_string()),
+        ("bom", format!("\u{feff}{body}")),
+    ] {
+        let (_, codes, v) = check_bytes(&format!("bom-line-1-{name}"), text.as_bytes());
+        assert_eq!(codes, ["IMP0508"], "{name}");
+        assert_eq!(positions(&v), [(1, 22)], "{name}");
+    }
+}
+
+#[test]
 fn columns_count_characters_in_every_format() {
     let text = "person sam \"S\u{e4}m\u{e9} \u{65e5}\u{672c}\" {\temial \"sam@example.org\" }\npolicy { owner sam }\n";
     let dir = write_tree("columns", &[("p.imp", text.as_bytes())]);
