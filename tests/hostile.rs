@@ -147,6 +147,27 @@ fn line_endings_and_byte_order_mark() {
 }
 
 #[test]
+fn openers_in_quotes_on_a_line_in_error_are_skipped_with_the_quotes() {
+    // The scanner skips what is quoted, so it finds every delimiter closed; the error node
+    // skips the quotes too. (Found by the fuzzer: each unclosed `[` was tried again from every
+    // later position, so 30 of them took an hour.)
+    let text = format!(
+        "policy \"P\" {{\n  version = '{}'\n}}\n",
+        "[".repeat(30_000)
+    );
+    let (exit, codes, v) = check_bytes("quoted-openers", text.as_bytes());
+    assert_eq!(exit, 1);
+    assert_eq!(codes, ["IMP0101"]);
+    assert_eq!(positions(&v), [(2, 11)]);
+    assert!(
+        v["diagnostics"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.ends_with("found `=`")),
+        "{v}"
+    );
+}
+
+#[test]
 fn a_byte_order_mark_is_not_a_column_of_line_one() {
     let body = "person a \"A\" { email \"bad\" }\npolicy { owner a }\n";
     for (name, text) in [
