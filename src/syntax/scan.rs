@@ -476,6 +476,9 @@ impl Scanner<'_> {
                 .iter()
                 .all(|&b| b == b' ' || b == b'\t');
         let mut indent = 0usize;
+        // The end of the last token (not a blank, not a comment): whether the line before
+        // goes on into this one.
+        let mut last_token = start;
         let unclosed = |s: &Self, open: Open, help: String, at: Option<(usize, usize)>| {
             let mut d = Diagnostic::new(
                 Code::UnclosedDelimiter,
@@ -510,8 +513,12 @@ impl Scanner<'_> {
                         at_line_start = false;
                         indent = i - line_start;
                         let is_closer = matches!(b, b'}' | b']' | b')');
+                        let goes_on =
+                            goes_on(&bytes[start..last_token]) || goes_on_from(&bytes[i..]);
                         // A line indented no deeper than the line that opened a block ends
-                        // it (a closer, or a list's line, only when indented less).
+                        // it (a closer only when indented less); a list or parentheses end
+                        // at a line indented less, or as deep unless the line before goes on
+                        // (`,`, an opener, `and`, `or`, `not`) or this one does (`and`, `or`).
                         while let Some(&top) = stack.last() {
                             let ends = top.line < line
                                 && if is_closer {
@@ -519,7 +526,7 @@ impl Scanner<'_> {
                                 } else if top.delim == b'{' {
                                     top.indent >= indent
                                 } else {
-                                    top.indent > indent
+                                    top.indent > indent || (top.indent == indent && !goes_on)
                                 };
                             if !ends {
                                 break;
@@ -604,6 +611,7 @@ impl Scanner<'_> {
                         }
                         _ => i += 1,
                     }
+                    last_token = i;
                 }
             }
         }
@@ -814,6 +822,28 @@ pub fn other_quoted_end(bytes: &[u8], i: usize) -> Option<usize> {
     let rest = std::str::from_utf8(&bytes[start..line_end]).ok()?;
     let close = rest.char_indices().find(|(_, c)| closers.contains(c))?;
     Some(start + close.0 + close.1.len_utf8())
+}
+
+/// Whether a line that ends with `text` goes on into the next: it ends with `,`, an opener,
+/// or a condition's `and`, `or` or `not`.
+fn goes_on(text: &[u8]) -> bool {
+    let t = text.trim_ascii_end();
+    if matches!(t.last(), Some(b',' | b'[' | b'(' | b'{')) {
+        return true;
+    }
+    [&b"and"[..], b"or", b"not"].iter().any(|w| {
+        t.strip_suffix(*w)
+            .is_some_and(|rest| rest.last().is_none_or(|c| !atom_byte(*c)))
+    })
+}
+
+/// Whether a line that starts with `text` goes on from the line before: it starts with a
+/// condition's `and` or `or`.
+fn goes_on_from(text: &[u8]) -> bool {
+    [&b"and"[..], b"or"].iter().any(|w| {
+        text.strip_prefix(*w)
+            .is_some_and(|rest| rest.first().is_none_or(|c| !atom_byte(*c)))
+    })
 }
 
 /// What a closing delimiter does.
