@@ -31,7 +31,7 @@ pub enum Exit {
     long_about = "imp reads an organisation's information security incident management scheme, written \
 in the imp policy language, and reports every problem it finds with a stable code, the exact place \
 and a hint.\n\nExit codes: 0 clean (warnings allowed), 1 a policy has an error, 2 an argument cannot \
-be read or the usage is wrong.\n\nDocumentation: docs/language.md, docs/diagnostics.md, `imp explain CODE`."
+be read or the usage is wrong.\n\nDocumentation: docs/language.md, docs/diagnostics.md, docs/cli.md, `imp explain CODE`."
 )]
 pub struct Cli {
     #[command(subcommand)]
