@@ -106,7 +106,10 @@ fn reference_table() -> String {
         }
     }
     out.push_str("| any duration | `10bd@NAME` | `calendar` |\n");
-    out.push_str("| any condition | `NAME >= ..` | `impact`, `scale` |\n");
+    out.push_str("| any condition | `NAME >= ..` | `impact`, `scale`, `quantity` |\n");
+    out.push_str("| any condition | `NAME in [..]`, `NAME == ..` | `impact` with choices |\n");
+    out.push_str("| any condition | `NAME` alone | `fact`, `judgement`, `criteria` |\n");
+    out.push_str("| any moment | `from NAME`, `D before NAME`, `clock_starts NAME` | `moment` |\n");
     out.push_str("| any condition | `category in [..]` | `category` |\n");
     out
 }

@@ -336,7 +336,7 @@ fn acme_model_has_every_construct() {
     let durations: Vec<&Duration> = m
         .obligations
         .iter()
-        .flat_map(|o| o.deadlines.iter().map(|d| &d.value.within))
+        .flat_map(|o| o.deadlines.iter().filter_map(|d| d.value.within.duration()))
         .collect();
     assert!(
         durations
@@ -390,8 +390,9 @@ fn an_element_is_found_by_id_and_its_parts_labelled() {
     let within = hop.within.as_ref().expect("within");
     assert_eq!(a.text(within.span()), "within 30m");
     assert_eq!(a.text(within.kw), "within");
-    assert_eq!(a.text(within.duration.span), "30m");
-    assert_eq!(within.duration.to_string(), "30m");
+    let d = within.duration().expect("a duration");
+    assert_eq!(a.text(d.span), "30m");
+    assert_eq!(d.to_string(), "30m");
     assert_eq!(within.to_string(), "within 30m");
     // The hop is an element of its own, nested in the escalation.
     let hdef = a.index.def(hop.id);
@@ -412,7 +413,7 @@ fn an_element_is_found_by_id_and_its_parts_labelled() {
     };
     let ack = a.model[l].acknowledge.as_ref().expect("acknowledge");
     assert_eq!(a.text(ack.key), "acknowledge");
-    assert_eq!(a.text(ack.value.duration.span), "15m");
+    assert_eq!(a.text(ack.value.duration().expect("15m").span), "15m");
     assert_eq!(a.text(ack.span()), "acknowledge within 15m");
     let decider = a.model[l].decided_by.as_ref().expect("decided_by");
     let Some(Holder::Role(r)) = decider.value.target else {

@@ -118,7 +118,9 @@ codes! {
     MalformedDate = "IMP0513", Error, "date not written YYYY-MM-DD", None;
     MalformedTime = "IMP0514", Error, "time not written HH:MM", None;
     MixedScriptAddress = "IMP0515", Warning, "e-mail address mixing scripts", Some("7.3");
-    Placeholder = "IMP0516", Error, "template placeholder left in the policy", None;
+    Placeholder = "IMP0516", Warning, "template placeholder left in the policy", None;
+    NotStated = "IMP0517", Warning, "value not stated", None;
+    EmptyRange = "IMP0518", Error, "time range that does not grow", None;
     // 06: rules inside one construct
     DecisionWithoutOptions = "IMP0601", Error, "decision without options", Some("7.3");
     OverrideUnknownStep = "IMP0602", Error, "override of a step the base lacks", None;
@@ -131,6 +133,8 @@ codes! {
     SelfReference = "IMP0609", Error, "declaration refers to itself", Some("7.5");
     OverriddenTwice = "IMP0610", Error, "step overridden twice", None;
     NoBusinessDays = "IMP0611", Error, "business days of a calendar without working hours", None;
+    CriteriaCycle = "IMP0612", Error, "criteria defined in terms of themselves", Some("8.4");
+    LevelsAndChoices = "IMP0613", Error, "impact with both levels and choices", Some("Annex B");
 }
 
 impl Code {

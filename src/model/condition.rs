@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::ids::{CategoryId, ImpactId, LevelId, ScaleId};
+use super::ids::{CategoryId, CriteriaId, FactId, ImpactId, LevelId, QuantityId, ScaleId};
 use super::refs::Ref;
 use super::value::{Duration, List, Spanned};
 use crate::source::{HasSpan, Span};
@@ -44,6 +44,27 @@ pub enum ConditionKind {
         op: Spanned<CmpOp>,
         level: Ref<LevelId>,
     },
+    /// `systems in [payroll, crm]`: one of the choices of an unordered impact applies
+    /// (`systems == payroll` is the same with one).
+    Choice {
+        impact: Ref<ImpactId>,
+        /// Positions in the impact's choices.
+        choices: List<Spanned<u32>>,
+    },
+    /// `users_affected > 1000`.
+    Quantity {
+        quantity: Ref<QuantityId>,
+        op: Spanned<CmpOp>,
+        value: Spanned<u64>,
+    },
+    /// `criminal_activity`: a declared fact or judgement holds.
+    Fact { fact: Ref<FactId> },
+    /// `high_impact`: named criteria hold.
+    Criteria { criteria: Ref<CriteriaId> },
+    /// `tbd`: the condition is not stated yet.
+    Open,
+    /// `SUBJECT in [..]` for a subject other than `category`, before resolution.
+    Member { subject: Span, items: List<Span> },
     /// `category in [ransomware]`: the categories and their subtrees.
     Category { categories: List<Ref<CategoryId>> },
     /// `not acknowledged after 30m`.

@@ -230,6 +230,44 @@ pub struct Impact {
     pub id: DeclId,
     /// Numbered 1, 2, 3, ... from the least severe.
     pub levels: Vec<Prop<ImpactLevel>>,
+    /// The values of an unordered dimension (`choice payroll "Payroll"`): an impact has
+    /// levels or choices, not both.
+    pub choices: Vec<Prop<Definition>>,
+    /// Several choices may apply at once.
+    pub multiple: Option<Flag>,
+}
+
+/// `fact criminal_activity "..."` or `judgement several_teams "..." { judged_by ic }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fact {
+    pub id: DeclId,
+    /// Declared with `judgement`: someone decides whether it holds.
+    pub judgement: bool,
+    pub text: Option<Prop<Text>>,
+    pub judged_by: Option<Prop<Ref<Holder>>>,
+}
+
+/// `quantity users_affected "Users affected" { unit "users" }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quantity {
+    pub id: DeclId,
+    pub unit: Option<Prop<Text>>,
+    pub text: Option<Prop<Text>>,
+}
+
+/// `criteria high_impact "High impact" { when financial >= 3 }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criteria {
+    pub id: DeclId,
+    pub when: Option<When>,
+    pub text: Option<Prop<Text>>,
+}
+
+/// `moment board_meeting "Board meeting"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moment {
+    pub id: DeclId,
+    pub text: Option<Prop<Text>>,
 }
 
 /// `1 "under 10k EUR"`.
@@ -260,7 +298,10 @@ pub struct Level {
     pub id: DeclId,
     /// The criteria.
     pub when: Option<When>,
+    /// The criteria in words.
+    pub criteria: Option<Prop<Text>>,
     pub acknowledge: Option<Prop<Within>>,
+    pub start_work: Option<Prop<Within>>,
     pub contain: Option<Prop<Within>>,
     pub resolve: Option<Prop<Within>>,
     pub update: Option<Prop<Cadence>>,
@@ -337,6 +378,8 @@ pub struct Hop {
     pub arrow: Span,
     pub to: Ref<Responder>,
     pub within: Option<Within>,
+    /// What `within` is measured from.
+    pub timing: HopTiming,
     pub when: Option<When>,
     /// The whole hop.
     pub span: Span,
@@ -346,6 +389,16 @@ impl HasSpan for Hop {
     fn span(&self) -> Span {
         self.span
     }
+}
+
+/// What a hop's time is measured from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HopTiming {
+    /// `within 15m`: after the previous hop fired (the first hop: after the path started).
+    AfterPrevious,
+    /// `at 30m`: from the start of the path.
+    FromStart,
 }
 
 /// `2 every 15m`.
@@ -410,7 +463,7 @@ pub struct Obligation {
     pub when: Option<When>,
     pub regime: Option<Prop<List<Tag>>>,
     pub reference: Option<Prop<Text>>,
-    pub clock_starts: Option<Prop<Spanned<ClockStart>>>,
+    pub clock_starts: Option<Prop<MomentRef>>,
     pub deadlines: Vec<Prop<Deadline>>,
     pub to: Option<Prop<Ref<ExternalId>>>,
     pub owner: Option<Prop<Ref<RoleOrPerson>>>,
@@ -421,7 +474,8 @@ pub struct Obligation {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Deadline {
     pub name: Tag,
-    pub within: Duration,
+    /// `72h`, `required`, `tbd`...: the time limit.
+    pub within: Within,
     pub span: Span,
 }
 

@@ -86,6 +86,14 @@ ids! {
     ExerciseId => exercises: Exercise,
     /// A `review` plan.
     ReviewId => reviews: Review,
+    /// A declared `moment`.
+    MomentId => moments: Moment,
+    /// A `fact` or `judgement`.
+    FactId => facts: Fact,
+    /// A `quantity`.
+    QuantityId => quantities: Quantity,
+    /// A named `criteria`.
+    CriteriaId => criteria: Criteria,
 }
 
 /// A `level` of a scale.
@@ -180,6 +188,10 @@ pub enum Loc {
     Training(TrainingId),
     Exercise(ExerciseId),
     Review(ReviewId),
+    Moment(MomentId),
+    Fact(FactId),
+    Quantity(QuantityId),
+    Criteria(CriteriaId),
 }
 
 impl std::ops::Index<LevelId> for super::Model {

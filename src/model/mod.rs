@@ -61,11 +61,46 @@ pub struct Model {
     pub trainings: Vec<Training>,
     pub exercises: Vec<Exercise>,
     pub reviews: Vec<Review>,
+    pub moments: Vec<Moment>,
+    pub facts: Vec<Fact>,
+    pub quantities: Vec<Quantity>,
+    pub criteria: Vec<Criteria>,
+    /// Every value left open (`tbd`, `{{NAME}}`), in source order.
+    pub open: Vec<Open>,
     /// The `##` docs of properties: (key word's span, doc's span), sorted.
     pub prop_docs: Vec<(Span, Span)>,
 }
 
+/// A value the policy leaves open: the property it stands in is absent from the model, or
+/// the text holds it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Open {
+    /// The `tbd` (and its reason) or the placeholder.
+    pub span: Span,
+    /// The key word of the property it stands in.
+    pub key: Span,
+    #[serde(flatten)]
+    pub kind: OpenKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "open", rename_all = "snake_case")]
+pub enum OpenKind {
+    /// `tbd` or `tbd "reason"`: not stated.
+    NotStated {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<Text>,
+    },
+    /// `{{NAME}}`: a template placeholder; the span is the braces', `name` inside them.
+    Placeholder { name: Span },
+}
+
 impl Model {
+    /// The open values in the property whose key word is at `key`.
+    pub fn open_in(&self, key: Span) -> impl Iterator<Item = &Open> {
+        self.open.iter().filter(move |o| o.key == key)
+    }
+
     /// The `##` doc above a property, by the span of its key word.
     pub fn prop_doc(&self, key: Span) -> Option<Span> {
         let i = self.prop_docs.partition_point(|(k, _)| *k < key);

@@ -34,7 +34,7 @@ pub struct Procedure {
 pub struct StepCommon {
     pub owner: Option<Prop<Ref<Holder>>>,
     /// The time limit, from the step's start.
-    pub within: Option<Prop<Duration>>,
+    pub within: Option<Prop<Within>>,
     pub next: Option<Prop<List<Ref<StepId>>>>,
     pub text: Option<Prop<Text>>,
     pub precondition: Option<Prop<Text>>,

@@ -75,6 +75,10 @@ single! {
     ObligationId => Obligation,
     FormId => Form,
     ChannelId => Channel,
+    MomentId => Moment,
+    FactId => Fact,
+    QuantityId => Quantity,
+    CriteriaId => Criteria,
 }
 
 macro_rules! ref_sets {

@@ -44,6 +44,10 @@ pub enum Kind {
     Training,
     Exercise,
     Review,
+    Moment,
+    Fact,
+    Quantity,
+    Criteria,
 }
 
 impl Kind {
@@ -80,6 +84,10 @@ impl Kind {
             Kind::Training => "a training",
             Kind::Exercise => "an exercise",
             Kind::Review => "a review plan",
+            Kind::Moment => "a moment",
+            Kind::Fact => "a fact",
+            Kind::Quantity => "a quantity",
+            Kind::Criteria => "a named criteria",
         }
     }
 
@@ -97,6 +105,10 @@ impl Kind {
                 | Kind::Impact
                 | Kind::Form
                 | Kind::Escalation
+                | Kind::Moment
+                | Kind::Fact
+                | Kind::Quantity
+                | Kind::Criteria
         )
     }
 
@@ -190,6 +202,8 @@ pub enum Shape {
     Audience(&'static [Kind]),
     /// A word: `higher` or `lower`.
     Term,
+    /// A moment: a word of the language (`detection`) or a declared `moment`.
+    Moment,
 }
 
 /// One property of a declaration.
@@ -272,6 +286,7 @@ const ROLE_OR_PERSON: &[Kind] = RoleOrPerson::KINDS;
 pub const TOPICS: &[&str] = Topic::WORDS;
 pub const PHASES: &[&str] = Phase::WORDS;
 pub const GROUPS: &[&str] = Group::WORDS;
+pub const MOMENTS: &[&str] = MomentWord::WORDS;
 
 const STEP_COMMON: [Prop; 7] = [
     p("owner", Shape::Ref(HOLDERS), "who carries the step out"),
@@ -303,6 +318,15 @@ macro_rules! step_props {
         ]
     };
 }
+
+const FACT_PROPS: &[Prop] = &[
+    p("text", Shape::Text, "what the fact says"),
+    p(
+        "judged_by",
+        Shape::Ref(HOLDERS),
+        "who judges whether it holds (required for a `judgement`)",
+    ),
+];
 
 /// Every declaration, in the order of `docs/language.md`.
 pub static DECLS: &[DeclSpec] = &[
@@ -567,11 +591,65 @@ pub static DECLS: &[DeclSpec] = &[
         parents: &[],
         summary: "an impact category with its ordinal levels",
         clause: "Annex B",
-        props: &[many(
-            "level",
-            Shape::ImpactLevel,
-            "a level: number and description",
-        )],
+        props: &[
+            many(
+                "level",
+                Shape::ImpactLevel,
+                "a level: number and description",
+            ),
+            many(
+                "choice",
+                Shape::Taxonomy,
+                "a value of an unordered dimension: word and description",
+            ),
+            p(
+                "multiple",
+                Shape::Flag,
+                "several choices may apply to one incident",
+            ),
+        ],
+    },
+    DeclSpec {
+        keyword: "fact",
+        kind: K::Fact,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "a yes/no fact about an incident, usable in conditions",
+        clause: "8.4",
+        props: FACT_PROPS,
+    },
+    DeclSpec {
+        keyword: "judgement",
+        kind: K::Fact,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "a fact that someone judges, usable in conditions",
+        clause: "8.4",
+        props: FACT_PROPS,
+    },
+    DeclSpec {
+        keyword: "quantity",
+        kind: K::Quantity,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "a number about an incident, compared with thresholds in conditions",
+        clause: "8.4",
+        props: &[
+            p("unit", Shape::Text, "what is counted"),
+            p("text", Shape::Text, "how it is counted"),
+        ],
+    },
+    DeclSpec {
+        keyword: "criteria",
+        kind: K::Criteria,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "a named condition, used by several levels or triggers",
+        clause: "8.4",
+        props: &[
+            when("when", Shape::Flag, false, "the condition"),
+            p("text", Shape::Text, "the criteria in words"),
+        ],
     },
     DeclSpec {
         keyword: "scale",
@@ -607,7 +685,9 @@ pub static DECLS: &[DeclSpec] = &[
                 false,
                 "criteria: the condition for this level",
             ),
+            p("criteria", Shape::Text, "the criteria in words"),
             p("acknowledge", Shape::Within, "acknowledge target"),
+            p("start_work", Shape::Within, "target for work to start"),
             p("contain", Shape::Within, "containment target"),
             p("resolve", Shape::Within, "resolution target"),
             p("update", Shape::Cadence, "status update cadence"),
@@ -917,8 +997,8 @@ pub static DECLS: &[DeclSpec] = &[
             p("reference", Shape::Text, "the article or clause"),
             p(
                 "clock_starts",
-                Shape::Word(ClockStart::WORDS),
-                "when the deadlines start to run",
+                Shape::Moment,
+                "the moment the deadlines start to run",
             ),
             many("deadline", Shape::Deadline, "a named deadline"),
             p("to", Shape::Ref(&[K::External]), "the recipient"),
@@ -1027,6 +1107,15 @@ pub static DECLS: &[DeclSpec] = &[
             ),
         ],
     },
+    DeclSpec {
+        keyword: "moment",
+        kind: K::Moment,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "a moment that times count from or before (a board meeting)",
+        clause: "8",
+        props: &[p("text", Shape::Text, "what the moment is")],
+    },
 ];
 
 /// The declaration spec for a key word where it stands (`None`: the top level).
@@ -1112,6 +1201,7 @@ impl Shape {
             Shape::LevelPair => "two levels, e.g. `p1 -> sev1`",
             Shape::Audience(_) => "groups or names, e.g. `[all_staff, isirt]`",
             Shape::Term => "`higher` or `lower`",
+            Shape::Moment => "a moment, e.g. `detection` or `board_meeting`",
         }
     }
 

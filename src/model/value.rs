@@ -168,9 +168,9 @@ pub struct Duration {
 }
 
 impl Duration {
-    /// The length in minutes, for units of fixed length (minutes to weeks).
-    pub fn fixed_minutes(&self) -> Option<u64> {
-        Some(u64::from(self.amount) * self.unit.minutes()?)
+    /// The length in seconds, for units of fixed length (seconds to weeks).
+    pub fn fixed_seconds(&self) -> Option<u64> {
+        Some(u64::from(self.amount) * self.unit.seconds()?)
     }
 }
 
@@ -186,22 +186,120 @@ impl fmt::Display for Duration {
     }
 }
 
-/// `within 30m`: the word and the duration.
+/// A time limit, as plans state them: `within 30m`, `within 24h-72h`, `immediately`,
+/// `within next_business_day`, `24h before board_meeting`, or `required` (a limit the plan
+/// does not give a time for); any but the last two may count `from` a moment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Within {
+    /// The first word: `within`, `immediately`, `required`, or the duration of `before`.
     pub kw: Span,
-    pub duration: Duration,
+    pub limit: Limit,
+    /// `from declaration`: the moment the limit counts from (default: the start of what
+    /// the property times).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<MomentRef>,
+    pub span: Span,
+}
+
+impl Within {
+    /// The duration of a plain `within D`, or the upper end of a range.
+    pub fn duration(&self) -> Option<&Duration> {
+        match &self.limit {
+            Limit::Within(d) | Limit::Range { high: d, .. } | Limit::NextBusinessDay(d) => Some(d),
+            Limit::Before { duration, .. } => Some(duration),
+            Limit::Immediately | Limit::Unstated => None,
+        }
+    }
+
+    /// Every duration it holds, for resolution of their calendars.
+    pub fn durations_mut(&mut self) -> Vec<&mut Duration> {
+        match &mut self.limit {
+            Limit::Within(d) | Limit::NextBusinessDay(d) => vec![d],
+            Limit::Range { low, high } => vec![low, high],
+            Limit::Before { duration, .. } => vec![duration],
+            Limit::Immediately | Limit::Unstated => Vec::new(),
+        }
+    }
+
+    /// The moments it refers to.
+    pub fn moments_mut(&mut self) -> Vec<&mut MomentRef> {
+        let mut out: Vec<&mut MomentRef> = self.from.iter_mut().collect();
+        if let Limit::Before { moment, .. } = &mut self.limit {
+            out.push(moment);
+        }
+        out
+    }
+}
+
+/// What a time limit says.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Limit {
+    /// `within 30m`.
+    Within(Duration),
+    /// `within 24h-72h`: at the earliest `low`, at the latest `high`.
+    Range { low: Duration, high: Duration },
+    /// `within next_business_day`: by the end of the next business day of the calendar
+    /// (the duration is one business day, for its calendar).
+    NextBusinessDay(Duration),
+    /// `immediately`: at once, which is neither zero nor no target.
+    Immediately,
+    /// `24h before board_meeting`.
+    Before {
+        duration: Duration,
+        moment: MomentRef,
+    },
+    /// `required`: the plan requires it but gives no time.
+    Unstated,
 }
 
 impl HasSpan for Within {
     fn span(&self) -> Span {
-        self.kw.join(self.duration.span)
+        self.span
     }
 }
 
 impl fmt::Display for Within {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "within {}", self.duration)
+        match &self.limit {
+            Limit::Within(d) => write!(f, "within {d}")?,
+            Limit::Range { low, high } => write!(f, "within {low}-{high}")?,
+            Limit::NextBusinessDay(_) => f.write_str("within next_business_day")?,
+            Limit::Immediately => f.write_str("immediately")?,
+            Limit::Before { duration, moment } => write!(f, "{duration} before {moment}")?,
+            Limit::Unstated => f.write_str("required")?,
+        }
+        if let Some(m) = &self.from {
+            write!(f, " from {m}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A moment an incident passes through: a word of the language (`detection`,
+/// `declaration`, `shift_end`, ...) or a declared `moment` (`board_meeting`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum MomentRef {
+    Builtin(Spanned<super::vocab::MomentWord>),
+    Declared(Ref<super::ids::MomentId>),
+}
+
+impl HasSpan for MomentRef {
+    fn span(&self) -> Span {
+        match self {
+            MomentRef::Builtin(m) => m.span,
+            MomentRef::Declared(r) => r.span,
+        }
+    }
+}
+
+impl fmt::Display for MomentRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MomentRef::Builtin(m) => write!(f, "{}", m.value),
+            MomentRef::Declared(_) => f.write_str("(moment)"),
+        }
     }
 }
 

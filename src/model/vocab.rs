@@ -143,13 +143,27 @@ vocab! {
         Fortnightly = "fortnightly",
         Monthly = "monthly",
     }
-    /// When an obligation's deadlines start to run.
-    ClockStart {
+    /// The moments an incident passes through, from which (or before which) times count:
+    /// an obligation's clock start, a cadence's start, a relative time limit.
+    MomentWord {
         Detection = "detection",
+        Report = "report",
+        Identification = "identification",
         Awareness = "awareness",
         Confirmation = "confirmation",
+        Assessment = "assessment",
         Classification = "classification",
-        Report = "report",
+        Declaration = "declaration",
+        Initiation = "initiation",
+        Escalation = "escalation",
+        Containment = "containment",
+        Eradication = "eradication",
+        Recovery = "recovery",
+        Resolution = "resolution",
+        AllClear = "all_clear",
+        Closure = "closure",
+        ShiftStart = "shift_start",
+        ShiftEnd = "shift_end",
     }
     /// What a form is for.
     FormKind {
@@ -234,6 +248,7 @@ impl Weekday {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DurationUnit {
+    Seconds,
     Minutes,
     Hours,
     Days,
@@ -247,6 +262,7 @@ impl DurationUnit {
     /// As the language writes it.
     pub fn suffix(self) -> &'static str {
         match self {
+            DurationUnit::Seconds => "s",
             DurationUnit::Minutes => "m",
             DurationUnit::Hours => "h",
             DurationUnit::Days => "d",
@@ -257,9 +273,10 @@ impl DurationUnit {
         }
     }
 
-    /// `m`, `min`, `h`, `d`, `w`, `mo`, `y`, `bd`.
+    /// `s`, `m`, `min`, `h`, `d`, `w`, `mo`, `y`, `bd`.
     pub fn from_suffix(s: &str) -> Option<DurationUnit> {
         Some(match s {
+            "s" => DurationUnit::Seconds,
             "m" | "min" => DurationUnit::Minutes,
             "h" => DurationUnit::Hours,
             "d" => DurationUnit::Days,
@@ -271,13 +288,14 @@ impl DurationUnit {
         })
     }
 
-    /// Minutes in one, for units of fixed length (minutes to weeks).
-    pub fn minutes(self) -> Option<u64> {
+    /// Seconds in one, for units of fixed length (seconds to weeks).
+    pub fn seconds(self) -> Option<u64> {
         Some(match self {
-            DurationUnit::Minutes => 1,
-            DurationUnit::Hours => 60,
-            DurationUnit::Days => 24 * 60,
-            DurationUnit::Weeks => 7 * 24 * 60,
+            DurationUnit::Seconds => 1,
+            DurationUnit::Minutes => 60,
+            DurationUnit::Hours => 3600,
+            DurationUnit::Days => 24 * 3600,
+            DurationUnit::Weeks => 7 * 24 * 3600,
             DurationUnit::Months | DurationUnit::Years | DurationUnit::BusinessDays => return None,
         })
     }

@@ -43,6 +43,8 @@ impl Lower<'_> {
     /// The header of a declaration, checked: a name where one is required, a title, and
     /// nothing else (reported here).
     pub fn header<'t>(&mut self, spec: &DeclSpec, e: &'t Entry) -> Header<'t> {
+        // Open values in the header (a placeholder in the title) belong to its key word.
+        self.key = e.key;
         let mut i = 0;
         let mut name = None;
         match e.args.first() {
@@ -66,17 +68,26 @@ impl Lower<'_> {
                             .help(b.help),
                     );
                     self.refused.push(a.span);
-                } else if matches!(w, "when" | "and" | "or" | "not" | "in") {
+                } else if matches!(w, "when" | "and" | "or" | "not" | "in" | "tbd") {
                     self.refused.push(a.span);
                     self.report(
                         Diagnostic::new(
                             Code::ReservedName,
                             a.span,
-                            format!("`{w}` is a word of conditions, not a free name"),
+                            if w == "tbd" {
+                                "`tbd` marks a value not stated, not a free name".to_string()
+                            } else {
+                                format!("`{w}` is a word of conditions, not a free name")
+                            },
                         )
-                        .label("reserved for conditions")
+                        .label(if w == "tbd" {
+                            "reserved for values left open"
+                        } else {
+                            "reserved for conditions"
+                        })
                         .help(format!(
-                            "a condition could not tell the name from the word: name this {} differently, e.g. `{w}_{}`",
+                            "{} could not tell the name from the word: name this {} differently, e.g. `{w}_{}`",
+                            if w == "tbd" { "a value" } else { "a condition" },
                             spec.kind.noun(),
                             spec.keyword
                         )),

@@ -98,21 +98,27 @@ impl Lower<'_> {
                     }
                 }
                 Some(s) => {
-                    let w = self.text(s).to_string();
-                    self.report(
-                        Diagnostic::new(
-                            Code::ConditionMismatch,
-                            s,
-                            format!("`in` applies to `category`, not `{w}`"),
-                        )
-                        .label("not `category`")
-                        .help("write `category in [..]`; compare impacts and scales with `>=`"),
-                    );
-                    ConditionKind::Invalid
+                    let items: Vec<Span> = list
+                        .list()
+                        .map_or(&[][..], |l| &l.items[..])
+                        .iter()
+                        .map(|i| i.span)
+                        .collect();
+                    ConditionKind::Member {
+                        subject: s,
+                        items: List {
+                            span: list.span,
+                            items,
+                        },
+                    }
                 }
                 None => ConditionKind::Invalid,
             },
             CondKind::Words(words) => match words.as_slice() {
+                [w] if self.text(*w) == "tbd" => {
+                    self.not_stated(self.key, *w, None);
+                    ConditionKind::Open
+                }
                 [w] if literal::is_name(self.text(*w)) => ConditionKind::Word { word: *w },
                 [] => ConditionKind::Invalid,
                 _ => {

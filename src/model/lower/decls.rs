@@ -24,7 +24,31 @@ impl<'a> Lower<'a> {
         read: impl FnOnce(&mut Self, &Entry) -> Option<T>,
     ) -> Option<Prop<T>> {
         let e = bag.first(key)?;
+        self.key = e.key;
+        if self.whole_open(e) {
+            return None;
+        }
         read(self, e).map(|value| Prop { key: e.key, value })
+    }
+
+    /// A property whose whole value is `tbd ["reason"]` or one placeholder: recorded and
+    /// reported.
+    pub fn whole_open(&mut self, e: &Entry) -> bool {
+        let open = match e.args.as_slice() {
+            [a] => matches!(a.kind, ArgKind::Placeholder) || self.text(a.span) == "tbd",
+            [a, r] => {
+                a.is_atom()
+                    && self.text(a.span) == "tbd"
+                    && matches!(r.kind, ArgKind::Str | ArgKind::TextBlock)
+            }
+            _ => false,
+        };
+        if open && e.block.is_none() {
+            let a = e.args[0].clone();
+            self.open_arg(e, &a);
+            return true;
+        }
+        false
     }
 
     /// Every occurrence of a repeatable property.
@@ -36,6 +60,10 @@ impl<'a> Lower<'a> {
     ) -> Vec<Prop<T>> {
         let mut out = Vec::new();
         for e in bag.all(key) {
+            self.key = e.key;
+            if self.whole_open(e) {
+                continue;
+            }
             if let Some(value) = read(self, e) {
                 out.push(Prop { key: e.key, value });
             }
@@ -52,6 +80,7 @@ impl<'a> Lower<'a> {
     /// The condition an entry carries.
     pub fn when_of(&mut self, e: &Entry) -> Option<When> {
         let w = e.when.as_ref()?;
+        self.key = w.kw;
         Some(When {
             kw: w.kw,
             cond: self.condition(&w.cond),
@@ -152,6 +181,21 @@ pub(super) fn top(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
         Kind::Training => Lowered::Training(Box::new(training(cx, id, &bag))),
         Kind::Exercise => Lowered::Exercise(Box::new(exercise(cx, id, &bag))),
         Kind::Review => Lowered::Review(Box::new(review(cx, id, &bag))),
+        Kind::Moment => Lowered::Moment(Box::new(Moment {
+            id,
+            text: cx.prop(&bag, "text", Lower::string),
+        })),
+        Kind::Fact => Lowered::Fact(Box::new(fact(cx, id, spec, e, &bag))),
+        Kind::Quantity => Lowered::Quantity(Box::new(Quantity {
+            id,
+            unit: cx.prop(&bag, "unit", Lower::string),
+            text: cx.prop(&bag, "text", Lower::string),
+        })),
+        Kind::Criteria => Lowered::Criteria(Box::new(Criteria {
+            id,
+            when: cx.when_prop(&bag),
+            text: cx.prop(&bag, "text", Lower::string),
+        })),
         Kind::Category
         | Kind::Hop
         | Kind::Level
@@ -161,6 +205,28 @@ pub(super) fn top(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
         | Kind::Audience
         | Kind::Field => Lowered::Error { span: e.span },
     }
+}
+
+fn fact(cx: &mut Lower<'_>, id: DeclId, spec: &DeclSpec, e: &Entry, bag: &Bag<'_>) -> Fact {
+    let judgement = spec.keyword == "judgement";
+    let f = Fact {
+        id,
+        judgement,
+        text: cx.prop(bag, "text", Lower::string),
+        judged_by: cx.prop(bag, "judged_by", Lower::reference),
+    };
+    if judgement && f.judged_by.is_none() && bag.first("judged_by").is_none() {
+        cx.report(
+            Diagnostic::new(
+                Code::MissingProperty,
+                e.key,
+                "a `judgement` without `judged_by`",
+            )
+            .label("nobody judges it")
+            .help("say who judges whether it holds: `judged_by incident_commander`, or declare a `fact`"),
+        );
+    }
+    f
 }
 
 fn use_entry(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
@@ -246,9 +312,10 @@ impl Lower<'_> {
         };
         let r = self.ref_arg(e, a, T::KINDS, shape);
         let within = if e.args.len() > 1 {
-            let (d, used) = self.keyword_duration(e, 1, "within", shape);
+            self.key = e.key;
+            let (d, used) = self.limit_at(e, 1, false, shape);
             self.extra(e, shape, 1 + used);
-            Some(d.map(|(kw, duration)| Within { kw, duration })?)
+            Some(d?)
         } else {
             None
         };
@@ -483,6 +550,7 @@ fn external(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> External {
 fn impact(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Impact {
     let mut levels: Vec<Prop<ImpactLevel>> = Vec::new();
     for e in bag.all("level") {
+        cx.key = e.key;
         let shape = Shape::ImpactLevel;
         match (e.args.first(), e.args.get(1)) {
             (Some(n), Some(t))
@@ -521,7 +589,45 @@ fn impact(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Impact {
             _ => cx.bad_value(e, shape, None),
         }
     }
-    Impact { id, levels }
+    let mut seen: Map<&str, Span> = Map::default();
+    let choices = cx.props(bag, "choice", |cx, e| {
+        let (term, text, span) = cx.word_text(e, Shape::Taxonomy)?;
+        let name = cx.text(term.span);
+        if let Some(first) = seen.get(name) {
+            cx.report(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    term.span,
+                    format!("choice `{name}` is given twice"),
+                )
+                .label("second definition")
+                .with_secondary(*first, "first defined here")
+                .help("give each choice its own word"),
+            );
+            return None;
+        }
+        seen.insert(name, term.span);
+        Some(Definition { term, text, span })
+    });
+    if let (Some(l), Some(c)) = (levels.first(), choices.first()) {
+        cx.report(
+            Diagnostic::new(
+                Code::LevelsAndChoices,
+                c.key,
+                "an impact with both levels and choices",
+            )
+            .label("a choice")
+            .with_secondary(l.key, "a level")
+            .help("levels are ordered (`financial >= 2`), choices are not (`systems in [payroll]`): declare two impacts"),
+        );
+    }
+    let multiple = bag.first("multiple").and_then(|e| cx.flag(e));
+    Impact {
+        id,
+        levels,
+        choices,
+        multiple,
+    }
 }
 
 fn scale(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<'_>) -> Scale {
@@ -538,7 +644,9 @@ fn scale(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<'_>) -> S
         let level = Level {
             id: DeclId(lid),
             when: cx.when_prop(&lbag),
+            criteria: cx.prop(&lbag, "criteria", Lower::string),
             acknowledge: cx.prop(&lbag, "acknowledge", Lower::within),
+            start_work: cx.prop(&lbag, "start_work", Lower::within),
             contain: cx.prop(&lbag, "contain", Lower::within),
             resolve: cx.prop(&lbag, "resolve", Lower::within),
             update: cx.prop(&lbag, "update", Lower::cadence),
@@ -647,6 +755,7 @@ fn escalation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Escalation {
     let shape = Shape::Hop(Responder::KINDS);
     let mut hops = Vec::new();
     for e in bag.all("hop") {
+        cx.key = e.key;
         let Some((a, arrow, _)) = cx.arrow_pair(e, shape) else {
             continue;
         };
@@ -655,11 +764,23 @@ fn escalation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Escalation {
             .args
             .get(2)
             .and_then(|b| cx.ref_arg(e, b, Responder::KINDS, shape));
-        let within = if e.args.len() > 3 {
-            let (d, used) = cx.keyword_duration(e, 3, "within", shape);
+        let (within, timing) = if e.args.len() > 3 {
+            // `at 30m`: from the start of the path; `within 15m`: after the previous hop.
+            let at = e.args[3].is_atom() && cx.text(e.args[3].span) == "at";
+            let (d, used) = if at {
+                let (d, used) = cx.limit_at(e, 4, true, shape);
+                (d, used + 1)
+            } else {
+                cx.limit_at(e, 3, false, shape)
+            };
             cx.extra(e, shape, 3 + used);
+            let timing = if at {
+                HopTiming::FromStart
+            } else {
+                HopTiming::AfterPrevious
+            };
             match d {
-                Some((kw, duration)) => Some(Within { kw, duration }),
+                Some(w) => (Some(w), timing),
                 None => {
                     for r in [from, to].into_iter().flatten() {
                         cx.loose_refs(&[r], Responder::KINDS);
@@ -668,7 +789,7 @@ fn escalation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Escalation {
                 }
             }
         } else {
-            None
+            (None, HopTiming::AfterPrevious)
         };
         let when = cx.when_of(e);
         let (Some(from), Some(to)) = (from, to) else {
@@ -694,6 +815,7 @@ fn escalation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Escalation {
             arrow: arrow.span,
             to,
             within,
+            timing,
             when,
             span: e.span,
         });
@@ -781,6 +903,7 @@ fn communications(
 fn obligation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Obligation {
     let mut deadlines: Vec<Prop<Deadline>> = Vec::new();
     for e in bag.all("deadline") {
+        cx.key = e.key;
         let shape = Shape::Deadline;
         let Some(a) = e
             .args
@@ -791,10 +914,9 @@ fn obligation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Obligation {
             continue;
         };
         let (d, used) = match e.args.get(1) {
-            Some(d) if cx.duration_like(d) => cx.duration_at(e, 1),
-            other => {
-                let other = other.cloned();
-                cx.bad_value(e, shape, other.as_ref().or(Some(a)));
+            Some(_) => cx.limit_at(e, 1, true, shape),
+            None => {
+                cx.bad_value(e, shape, Some(a));
                 continue;
             }
         };
@@ -831,7 +953,7 @@ fn obligation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Obligation {
         when: cx.when_prop(bag),
         regime: cx.prop(bag, "regime", Lower::tags),
         reference: cx.prop(bag, "reference", Lower::string),
-        clock_starts: cx.prop(bag, "clock_starts", Lower::word),
+        clock_starts: cx.prop(bag, "clock_starts", Lower::moment),
         deadlines,
         to: cx.prop(bag, "to", Lower::reference),
         owner: cx.prop(bag, "owner", Lower::reference),

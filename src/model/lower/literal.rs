@@ -192,6 +192,7 @@ fn unit_word(rest: &str) -> &str {
 pub fn unit_for_word(word: &str) -> Option<DurationUnit> {
     use DurationUnit as U;
     Some(match word.to_ascii_lowercase().as_str() {
+        "s" | "sec" | "secs" | "second" | "seconds" => U::Seconds,
         "m" | "min" | "mins" | "minute" | "minutes" | "mn" => U::Minutes,
         "h" | "hr" | "hrs" | "hour" | "hours" => U::Hours,
         "d" | "day" | "days" => U::Days,
@@ -202,13 +203,6 @@ pub fn unit_for_word(word: &str) -> Option<DurationUnit> {
         | "workday" | "workdays" | "working_days" => U::BusinessDays,
         _ => return None,
     })
-}
-
-fn is_seconds(word: &str) -> bool {
-    matches!(
-        word.to_ascii_lowercase().as_str(),
-        "s" | "sec" | "secs" | "second" | "seconds"
-    )
 }
 
 /// A duration's amount, unit and calendar name (`10bd@uk_office`), not yet validated for
@@ -237,15 +231,9 @@ pub fn duration<'a>(text: &'a str, next: Option<&str>) -> Result<DurationParts<'
     };
     if rest.is_empty() {
         if let Some(w) = next
-            && (unit_for_word(w).is_some() || is_seconds(w))
+            && let Some(u) = unit_for_word(w)
         {
-            let help = match unit_for_word(w) {
-                Some(u) => format!("write `{n}{}`, with no space", u.suffix()),
-                None => format!(
-                    "imp counts whole minutes: write `{}m`",
-                    minutes_for_seconds(n)
-                ),
-            };
+            let help = format!("write `{n}{}`, with no space", u.suffix());
             return Err((
                 bad(
                     Code::DurationInWords,
@@ -261,7 +249,7 @@ pub fn duration<'a>(text: &'a str, next: Option<&str>) -> Result<DurationParts<'
                 Code::UnknownDurationUnit,
                 format!("`{text}` has no unit"),
                 "a unit is missing",
-                format!("write `{n}m` for minutes, `{n}h` for hours or `{n}d` for days"),
+                format!("write `{n}m` for minutes, `{n}h` for hours or `{n}s` for seconds"),
             ),
             false,
         ));
@@ -294,13 +282,7 @@ pub fn duration<'a>(text: &'a str, next: Option<&str>) -> Result<DurationParts<'
     }
     let help = match unit_for_word(unit_text) {
         Some(u) => format!("write `{n}{}`", u.suffix()),
-        None if is_seconds(unit_text) => {
-            format!(
-                "imp counts whole minutes: write `{}m`",
-                minutes_for_seconds(n)
-            )
-        }
-        None => "the units are `m` (or `min`), `h`, `d`, `w`, `mo`, `y` and `bd`".into(),
+        None => "the units are `s`, `m` (or `min`), `h`, `d`, `w`, `mo`, `y` and `bd`".into(),
     };
     Err((
         Bad {
@@ -312,10 +294,6 @@ pub fn duration<'a>(text: &'a str, next: Option<&str>) -> Result<DurationParts<'
         },
         false,
     ))
-}
-
-fn minutes_for_seconds(n: &str) -> u64 {
-    n.parse::<u64>().map_or(1, |s| s.div_ceil(60).max(1))
 }
 
 /// `1h30m`: `Some(Some("90m"))` when every part has a fixed length, `Some(None)` when one
@@ -350,10 +328,11 @@ fn compound(text: &str) -> Option<Option<String>> {
         let unit = match (u, prev) {
             (Some(u), _) => *u,
             (None, Some(DurationUnit::Hours)) => DurationUnit::Minutes,
+            (None, Some(DurationUnit::Minutes)) => DurationUnit::Seconds,
             (None, Some(DurationUnit::Days)) => DurationUnit::Hours,
             _ => return Some(None),
         };
-        let Some(m) = unit.minutes() else {
+        let Some(m) = unit.seconds() else {
             return Some(None);
         };
         total = total.checked_add(n.checked_mul(m)?)?;
@@ -361,10 +340,11 @@ fn compound(text: &str) -> Option<Option<String>> {
         prev = Some(unit);
     }
     let (amount, suffix) = match smallest {
-        1 => (total, "m"),
-        60 => (total / 60, "h"),
-        1440 => (total / 1440, "d"),
-        _ => (total / 10080, "w"),
+        1 => (total, "s"),
+        60 => (total / 60, "m"),
+        3600 => (total / 3600, "h"),
+        86_400 => (total / 86_400, "d"),
+        _ => (total / 604_800, "w"),
     };
     Some(Some(format!("{amount}{suffix}")))
 }
@@ -675,12 +655,14 @@ mod tests {
         );
         assert_eq!(dur_err("1mo2d", None).0, Code::CompoundDuration);
         assert_eq!(dur_err("30", None).0, Code::UnknownDurationUnit);
+        assert!(duration("90s", None).is_ok_and(|d| d.unit == DurationUnit::Seconds));
         assert_eq!(
-            dur_err("90s", None),
-            (
-                Code::UnknownDurationUnit,
-                "imp counts whole minutes: write `2m`".into()
-            )
+            dur_err("90secs", None),
+            (Code::UnknownDurationUnit, "write `90s`".into())
+        );
+        assert_eq!(
+            dur_err("1m30s", None),
+            (Code::CompoundDuration, "write `90s`".into())
         );
     }
 

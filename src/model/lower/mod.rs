@@ -64,6 +64,10 @@ pub enum Lowered {
     Training(Box<Training>),
     Exercise(Box<Exercise>),
     Review(Box<Review>),
+    Moment(Box<Moment>),
+    Fact(Box<Fact>),
+    Quantity(Box<Quantity>),
+    Criteria(Box<Criteria>),
     /// `use "file.imp"`: the path as written, and the string's span.
     Use {
         path: String,
@@ -148,6 +152,8 @@ pub struct Extra {
     /// Names of elements that were refused (reported: not a valid name, a word of the
     /// language): references to them are not reported unknown.
     pub refused: Vec<Span>,
+    /// Values left open (`tbd`, placeholders).
+    pub open: Vec<crate::model::Open>,
 }
 
 /// Everything lowering makes of one item.
@@ -167,6 +173,9 @@ pub(super) struct Lower<'a> {
     pub prop_docs: Vec<(Span, Span)>,
     pub errors: Vec<Span>,
     pub refused: Vec<Span>,
+    pub open: Vec<crate::model::Open>,
+    /// The key word of the property being read, for the open values in it.
+    pub key: Span,
 }
 
 impl<'a> Lower<'a> {
@@ -180,6 +189,8 @@ impl<'a> Lower<'a> {
             prop_docs: Vec::new(),
             errors: Vec::new(),
             refused: Vec::new(),
+            open: Vec::new(),
+            key: Span::default(),
         }
     }
 
@@ -204,7 +215,8 @@ impl<'a> Lower<'a> {
             && self.pile.is_empty()
             && self.prop_docs.is_empty()
             && self.errors.is_empty()
-            && self.refused.is_empty());
+            && self.refused.is_empty()
+            && self.open.is_empty());
         Fragment {
             decl,
             heads: exact(&mut self.heads),
@@ -215,6 +227,7 @@ impl<'a> Lower<'a> {
                     prop_docs: exact(&mut self.prop_docs),
                     errors: exact(&mut self.errors),
                     refused: exact(&mut self.refused),
+                    open: exact(&mut self.open),
                 })
             }),
         }

@@ -109,7 +109,7 @@ pub(super) fn procedure(
 fn common(cx: &mut Lower<'_>, bag: &Bag<'_>) -> StepCommon {
     StepCommon {
         owner: cx.prop(bag, "owner", Lower::reference),
-        within: cx.prop(bag, "within", Lower::duration),
+        within: cx.prop(bag, "within", Lower::within),
         next: cx.prop(bag, "next", Lower::steps),
         text: cx.prop(bag, "text", Lower::string),
         precondition: cx.prop(bag, "precondition", Lower::string),

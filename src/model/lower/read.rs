@@ -156,18 +156,40 @@ impl Lower<'_> {
         );
     }
 
-    /// Reports a template placeholder where a value belongs.
+    /// Reports a template placeholder where a value belongs, in the property being read.
     pub fn placeholder(&mut self, a: &Arg) {
-        let text = self.text(a.span).to_string();
+        self.placeholder_in(self.key, a);
+    }
+
+    /// Reports a template placeholder in the property whose key is at `key`, and records it.
+    pub fn placeholder_in(&mut self, key: Span, a: &Arg) {
+        self.placeholder_at(key, a.span);
+    }
+
+    /// A placeholder `{{NAME}}` at `span` (in a value or inside a string).
+    pub fn placeholder_at(&mut self, key: Span, span: Span) {
+        let text = self.text(span).to_string();
         self.report(
             Diagnostic::new(
                 Code::Placeholder,
-                a.span,
+                span,
                 format!("template placeholder `{text}` left in the policy"),
             )
             .label("not filled in")
             .help("replace the placeholder with the value it stands for"),
         );
+        let inner = text.trim_start_matches('{').trim_end_matches('}');
+        let lead = text.len() - text.trim_start_matches('{').len();
+        let off = lead + (inner.len() - inner.trim_start().len());
+        let name = Span::new(
+            span.lo + off as u32,
+            span.lo + (off + inner.trim().len()) as u32,
+        );
+        self.open.push(crate::model::Open {
+            span,
+            key,
+            kind: crate::model::OpenKind::Placeholder { name },
+        });
     }
 
     /// Whether an atom starts with a typographic (or single) quote.
@@ -265,9 +287,25 @@ impl Lower<'_> {
         }
     }
 
-    /// The text of a string or text block argument.
+    /// The text of a string or text block argument; template placeholders inside it are
+    /// reported and recorded.
     pub fn text_of(&mut self, a: &Arg) -> Option<Text> {
         let raw = self.text(a.span);
+        if matches!(a.kind, ArgKind::Str | ArgKind::TextBlock) && raw.contains("{{") {
+            let bytes = raw.as_bytes();
+            let mut i = 0;
+            while let Some(off) = memchr::memmem::find(&bytes[i..], b"{{") {
+                let at = i + off;
+                match crate::syntax::scan::placeholder_end(bytes, at) {
+                    Some(end) => {
+                        let span = Span::new(a.span.lo + at as u32, a.span.lo + end as u32);
+                        self.placeholder_at(self.key, span);
+                        i = end;
+                    }
+                    None => i = at + 2,
+                }
+            }
+        }
         match a.kind {
             ArgKind::Str if !raw.starts_with('"') => {
                 // Typographic or single quotes: reported, and the text between them read.
@@ -391,6 +429,10 @@ impl Lower<'_> {
     /// A checked string: an e-mail address, a web address or a telephone number.
     pub fn contact(&mut self, e: &Entry, shape: Shape) -> Option<Text> {
         let t = self.text_shaped(e, shape)?;
+        if self.open.last().is_some_and(|o| t.span.contains(o.span)) {
+            // A placeholder in it, reported: its form is the template's business.
+            return Some(t);
+        }
         let s = t
             .owned
             .as_deref()
@@ -563,6 +605,10 @@ impl Lower<'_> {
             self.placeholder(a);
             return None;
         }
+        if a.is_atom() && self.text(a.span) == "tbd" {
+            self.not_stated(self.key, a.span, None);
+            return None;
+        }
         match literal::date(self.text(a.span)) {
             Ok(date) => Some(Date { date, span: a.span }),
             Err(b) => {
@@ -575,6 +621,7 @@ impl Lower<'_> {
     /// Whether an argument could be meant as a date (starts with a digit, or is a template).
     fn date_like(&self, a: &Arg) -> bool {
         matches!(a.kind, ArgKind::Placeholder)
+            || (a.is_atom() && self.text(a.span) == "tbd")
             || (a.is_atom() && {
                 let t = self.text(a.span);
                 t.starts_with(|c: char| c.is_ascii_digit())
@@ -599,6 +646,7 @@ impl Lower<'_> {
     /// Whether an argument could be meant as a duration (starts with a digit).
     pub fn duration_like(&self, a: &Arg) -> bool {
         matches!(a.kind, ArgKind::Placeholder)
+            || (a.is_atom() && self.text(a.span) == "tbd")
             || (a.is_atom() && self.text(a.span).starts_with(|c: char| c.is_ascii_digit()))
     }
 
@@ -624,6 +672,10 @@ impl Lower<'_> {
     ) -> (Option<Duration>, usize) {
         if matches!(a.kind, ArgKind::Placeholder) {
             self.placeholder(a);
+            return (None, 1);
+        }
+        if a.is_atom() && self.text(a.span) == "tbd" {
+            self.not_stated(self.key, a.span, None);
             return (None, 1);
         }
         let text = self.text(a.span);
@@ -665,6 +717,7 @@ impl Lower<'_> {
         }
         // A century, in each unit.
         let max: u32 = match parts.unit {
+            DurationUnit::Seconds => 3_155_760_000,
             DurationUnit::Minutes => 52_596_000,
             DurationUnit::Hours => 876_600,
             DurationUnit::Days | DurationUnit::BusinessDays => 36_525,
@@ -784,13 +837,348 @@ impl Lower<'_> {
         }
     }
 
-    /// `within 30m` (or, for a property whose key is `within`, the duration alone).
+    /// A time limit property: `within 30m`, `immediately`, `required`, ... (for a property
+    /// whose key is `within`, or a deadline, the forms without the word: `30m`).
     pub fn within(&mut self, e: &Entry) -> Option<Within> {
-        let (d, used) = self.keyword_duration(e, 0, "within", Shape::Within);
-        if d.is_some() && self.extra(e, Shape::Within, used) {
+        let keyed = self.key_text(e) == "within";
+        let (w, used) = self.limit_at(e, 0, keyed, Shape::Within);
+        if w.is_some() && self.extra(e, Shape::Within, used) {
             return None;
         }
-        d.map(|(kw, duration)| Within { kw, duration })
+        w
+    }
+
+    /// A time limit at `e.args[at]`, and how many arguments it took. `keyed`: the word
+    /// `within` is not written (the property's key is `within`, or it is a deadline).
+    pub fn limit_at(
+        &mut self,
+        e: &Entry,
+        at: usize,
+        keyed: bool,
+        shape: Shape,
+    ) -> (Option<Within>, usize) {
+        let word = |cx: &Self, i: usize| {
+            e.args
+                .get(i)
+                .filter(|a| a.is_atom())
+                .map(|a| cx.text(a.span))
+        };
+        let Some(first) = e.args.get(at) else {
+            self.bad_value(e, shape, None);
+            return (None, 0);
+        };
+        if self.open_arg(e, first) {
+            return (None, 1 + usize::from(self.reason_after(e, at)));
+        }
+        let kw = first.span;
+        let mut i = at;
+        let limit = match word(self, i) {
+            Some("immediately") => {
+                i += 1;
+                Limit::Immediately
+            }
+            Some("required") => {
+                i += 1;
+                Limit::Unstated
+            }
+            Some("within") if !keyed => {
+                i += 1;
+                match self.limit_value(e, i, shape) {
+                    (Some(l), used) => {
+                        i += used;
+                        l
+                    }
+                    (None, used) => return (None, i - at + used),
+                }
+            }
+            _ if keyed || self.before_at(e, i + 1) => match self.limit_value(e, i, shape) {
+                (Some(l), used) => {
+                    i += used;
+                    l
+                }
+                (None, used) => return (None, i - at + used),
+            },
+            _ => {
+                self.bad_value(e, shape, Some(first));
+                return (None, 1);
+            }
+        };
+        // `from MOMENT`.
+        let mut from = None;
+        if word(self, i) == Some("from") {
+            match e.args.get(i + 1) {
+                Some(m) if !matches!(limit, Limit::Before { .. } | Limit::Unstated) => {
+                    from = self.moment_arg(e, m);
+                    i += 2;
+                    if from.is_none() {
+                        return (None, i - at);
+                    }
+                }
+                Some(_) => {
+                    let kwd = e.args[i].span;
+                    self.report(
+                        Diagnostic::new(
+                            Code::BadValue,
+                            kwd,
+                            "this time limit cannot count from a moment",
+                        )
+                        .label("`from` here")
+                        .help("`from` follows `within D`, a range, `next_business_day` or `immediately`"),
+                    );
+                    return (None, i + 2 - at);
+                }
+                None => {
+                    self.bad_value(e, Shape::Moment, Some(&e.args[i]));
+                    return (None, i + 1 - at);
+                }
+            }
+        }
+        let end = e.args.get(i.saturating_sub(1)).map_or(kw, |a| a.span);
+        (
+            Some(Within {
+                kw,
+                limit,
+                from,
+                span: kw.join(end),
+            }),
+            i - at,
+        )
+    }
+
+    /// Whether `e.args[i]` is the word `before`.
+    fn before_at(&self, e: &Entry, i: usize) -> bool {
+        e.args
+            .get(i)
+            .is_some_and(|a| a.is_atom() && self.text(a.span) == "before")
+    }
+
+    /// What follows `within`: `30m`, `24h-72h`, `next_business_day[@CAL]`, or `24h before
+    /// MOMENT`.
+    fn limit_value(&mut self, e: &Entry, i: usize, shape: Shape) -> (Option<Limit>, usize) {
+        let Some(a) = e.args.get(i) else {
+            let last = e.args.last().cloned();
+            self.bad_value(e, shape, last.as_ref());
+            return (None, 0);
+        };
+        if self.open_arg(e, a) {
+            return (None, 1);
+        }
+        let text = self.text(a.span);
+        if a.is_atom() && (text == "next_business_day" || text.starts_with("next_business_day@")) {
+            let d = match text.split_once('@') {
+                Some((_, cal)) if !cal.is_empty() => {
+                    let lo = a.span.lo + "next_business_day@".len() as u32;
+                    let span = Span::new(lo, lo + cal.len() as u32);
+                    if let Some(b) = literal::ref_name_problem(cal) {
+                        self.bad_literal(span, b);
+                        return (None, 1);
+                    }
+                    Some(Box::new(CalendarRef::Named(Ref::new(span))))
+                }
+                Some(_) => {
+                    self.bad_value(e, shape, Some(a));
+                    return (None, 1);
+                }
+                None => Some(Box::new(CalendarRef::Implicit(None))),
+            };
+            return (
+                Some(Limit::NextBusinessDay(Duration {
+                    amount: 1,
+                    unit: DurationUnit::BusinessDays,
+                    calendar: d,
+                    span: a.span,
+                })),
+                1,
+            );
+        }
+        // `24h-72h` or `24-72h`.
+        if a.is_atom()
+            && let Some((lo, hi)) = text.split_once('-')
+            && lo.starts_with(|c: char| c.is_ascii_digit())
+            && hi.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return (self.range(a, lo), 1);
+        }
+        if !self.duration_like(a) {
+            self.bad_value(e, shape, Some(a));
+            return (None, 1);
+        }
+        let (d, used) = self.duration_at(e, i);
+        let Some(d) = d else { return (None, used) };
+        if self.before_at(e, i + used) {
+            let Some(m) = e.args.get(i + used + 1) else {
+                let b = e.args[i + used].clone();
+                self.bad_value(e, Shape::Moment, Some(&b));
+                return (None, used + 1);
+            };
+            let Some(moment) = self.moment_arg(e, m) else {
+                return (None, used + 2);
+            };
+            return (
+                Some(Limit::Before {
+                    duration: d,
+                    moment,
+                }),
+                used + 2,
+            );
+        }
+        (Some(Limit::Within(d)), used)
+    }
+
+    /// `24h-72h`, or `24-72h` (the unit of the upper end for both).
+    fn range(&mut self, a: &Arg, lo: &str) -> Option<Limit> {
+        let lo_span = Span::new(a.span.lo, a.span.lo + lo.len() as u32);
+        let hi_span = Span::new(lo_span.hi + 1, a.span.hi);
+        let high = self.duration_text(hi_span)?;
+        let low = if lo.bytes().all(|b| b.is_ascii_digit()) {
+            let with_unit = format!("{lo}{}", high.unit.suffix());
+            let mut d = self.duration_of_text(&with_unit, lo_span).0?;
+            d.calendar.clone_from(&high.calendar);
+            d
+        } else {
+            self.duration_text(lo_span)?
+        };
+        let grows = if low.unit == high.unit {
+            Some(low.amount < high.amount)
+        } else {
+            low.fixed_seconds()
+                .zip(high.fixed_seconds())
+                .map(|(l, h)| l < h)
+        };
+        if grows == Some(false) {
+            self.report(
+                Diagnostic::new(
+                    Code::EmptyRange,
+                    a.span,
+                    format!("the range `{}` does not grow", self.text(a.span)),
+                )
+                .label("the first end is not below the second")
+                .help(if self.text(lo_span) == self.text(hi_span) || low.to_string() == high.to_string() {
+                    format!("a range of one time is that time: `within {high}`")
+                } else {
+                    format!("write the shorter time first: `{high}-{low}`, or one time: `within {high}`")
+                }),
+            );
+            return None;
+        }
+        Some(Limit::Range { low, high })
+    }
+
+    /// A duration written as part of an atom (an end of a range).
+    fn duration_text(&mut self, span: Span) -> Option<Duration> {
+        let a = Arg {
+            kind: ArgKind::Atom,
+            span,
+        };
+        self.duration_arg(&a, None, None).0
+    }
+
+    /// A duration from a text that is not the source's own (`24h` for the `24` of
+    /// `24-72h`).
+    fn duration_of_text(&mut self, text: &str, span: Span) -> (Option<Duration>, usize) {
+        match literal::duration(text, None) {
+            Ok(p) => match p.amount.parse::<u32>() {
+                Ok(n) if n > 0 => (
+                    Some(Duration {
+                        amount: n,
+                        unit: p.unit,
+                        calendar: matches!(p.unit, DurationUnit::BusinessDays)
+                            .then(|| Box::new(CalendarRef::Implicit(None))),
+                        span,
+                    }),
+                    1,
+                ),
+                _ => {
+                    self.report(
+                        Diagnostic::new(Code::InvalidDuration, span, "a duration of zero")
+                            .label("zero")
+                            .help("give a positive amount, e.g. `15m`"),
+                    );
+                    (None, 1)
+                }
+            },
+            Err((b, _)) => {
+                self.bad_literal(span, b);
+                (None, 1)
+            }
+        }
+    }
+
+    /// A moment: a word of the language or the name of a declared `moment`.
+    pub fn moment_arg(&mut self, e: &Entry, a: &Arg) -> Option<MomentRef> {
+        if self.open_arg(e, a) {
+            return None;
+        }
+        if a.is_atom()
+            && let Some(m) = crate::model::vocab::MomentWord::from_word(self.text(a.span))
+        {
+            return Some(MomentRef::Builtin(Spanned {
+                value: m,
+                span: a.span,
+            }));
+        }
+        self.ref_arg(e, a, &[Kind::Moment], Shape::Moment)
+            .map(MomentRef::Declared)
+    }
+
+    /// A moment property: `clock_starts awareness`.
+    pub fn moment(&mut self, e: &Entry) -> Option<MomentRef> {
+        let a = e.args.first()?.clone();
+        let m = self.moment_arg(e, &a)?;
+        if self.extra(e, Shape::Moment, 1) {
+            return None;
+        }
+        Some(m)
+    }
+
+    /// Records and reports `tbd` or a placeholder standing for a value: `true` if `a` is one.
+    pub fn open_arg(&mut self, e: &Entry, a: &Arg) -> bool {
+        match a.kind {
+            ArgKind::Placeholder => {
+                self.placeholder_in(e.key, a);
+                true
+            }
+            ArgKind::Atom if self.text(a.span) == "tbd" => {
+                let at = e.args.iter().position(|x| x.span == a.span);
+                let reason = at
+                    .and_then(|i| e.args.get(i + 1))
+                    .filter(|r| matches!(r.kind, ArgKind::Str | ArgKind::TextBlock))
+                    .cloned();
+                self.not_stated(e.key, a.span, reason.as_ref());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a reason string follows a `tbd` at `e.args[at]`.
+    fn reason_after(&self, e: &Entry, at: usize) -> bool {
+        e.args
+            .get(at)
+            .is_some_and(|a| a.is_atom() && self.text(a.span) == "tbd")
+            && e.args
+                .get(at + 1)
+                .is_some_and(|r| matches!(r.kind, ArgKind::Str | ArgKind::TextBlock))
+    }
+
+    /// Records `tbd` (with its reason) in the property whose key is at `key`, and warns.
+    pub fn not_stated(&mut self, key: Span, at: Span, reason: Option<&Arg>) {
+        let reason = reason.and_then(|r| self.text_of(r));
+        let span = reason.as_ref().map_or(at, |r| at.join(r.span));
+        let what = crate::model::schema::static_key(self.text(key));
+        self.report(
+            Diagnostic::new(Code::NotStated, span, format!("`{what}` is not stated"))
+                .label(match reason {
+                    Some(_) => "left open, with a reason",
+                    None => "left open",
+                })
+                .help("state the value once it is known: `tbd` marks what a draft still has to decide"),
+        );
+        self.open.push(crate::model::Open {
+            span,
+            key,
+            kind: crate::model::OpenKind::NotStated { reason },
+        });
     }
 
     /// `every 12mo`.
@@ -1069,6 +1457,10 @@ impl Lower<'_> {
         kinds: &'static [Kind],
         shape: Shape,
     ) -> Option<Ref<T>> {
+        if a.is_atom() && self.text(a.span) == "tbd" {
+            self.not_stated(self.key, a.span, None);
+            return None;
+        }
         match a.kind {
             ArgKind::Atom if self.is_typographic_quote(a) => {
                 let (t, _) = self.typographic(std::slice::from_ref(a));

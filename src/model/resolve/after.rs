@@ -6,8 +6,10 @@ use crate::model::Set;
 use super::names::Resolver;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::*;
+use crate::source::Span;
 
 pub(super) fn checks(r: &mut Resolver<'_>, m: &Model) {
+    criteria_cycles(r, m);
     // Who can approve for a team: its lead and its members. A team of neither, on call
     // through a schedule only, counts as one (its size is not written); a team of no one
     // counts as none.
@@ -116,6 +118,75 @@ pub(super) fn unused(r: &mut Resolver<'_>) {
             )
             .label("declared here, used nowhere")
             .help("reference it where it belongs, or delete it"),
+        );
+    }
+}
+
+/// Named criteria that refer to themselves, directly or through others: they have no
+/// meaning. Found as the strongly connected components of "refers to" (iteratively).
+fn criteria_cycles(r: &mut Resolver<'_>, m: &Model) {
+    use petgraph::graphmap::DiGraphMap;
+    let mut g: DiGraphMap<u32, Span> = DiGraphMap::new();
+    for (i, c) in m.criteria.iter().enumerate() {
+        g.add_node(i as u32);
+        let Some(w) = &c.when else { continue };
+        for n in w.cond.walk() {
+            if let ConditionKind::Criteria { criteria } = &n.kind
+                && let Some(t) = criteria.target
+                && !g.contains_edge(i as u32, t.0)
+            {
+                g.add_edge(i as u32, t.0, criteria.span);
+            }
+        }
+    }
+    let mut sccs = petgraph::algo::kosaraju_scc(&g);
+    for scc in &mut sccs {
+        scc.sort_unstable();
+    }
+    sccs.sort_unstable();
+    for scc in sccs {
+        let first = scc[0];
+        if scc.len() == 1 && !g.contains_edge(first, first) {
+            continue;
+        }
+        let members: Set<u32> = scc.iter().copied().collect();
+        // The reference from the first criteria to the next one in the cycle.
+        let Some((_, to, at)) = g
+            .edges(first)
+            .filter(|(_, t, _)| members.contains(t))
+            .min_by_key(|(_, t, _)| *t)
+        else {
+            continue;
+        };
+        let name = |r: &Resolver<'_>, i: u32| {
+            let def = r.index.def(m.criteria[i as usize].id);
+            r.text(def.name.unwrap_or(def.keyword)).to_string()
+        };
+        let mut names: Vec<String> = scc
+            .iter()
+            .take(5)
+            .map(|&i| format!("`{}`", name(r, i)))
+            .collect();
+        if scc.len() > 5 {
+            names.push(format!("{} more", scc.len() - 5));
+        }
+        let me = name(r, first);
+        let message = if scc.len() == 1 {
+            format!("criteria `{me}` are defined in terms of themselves")
+        } else {
+            format!(
+                "criteria {} are defined in terms of each other",
+                names.join(", ")
+            )
+        };
+        let def = r.index.def(m.criteria[first as usize].id);
+        let decl = def.name.unwrap_or(def.keyword);
+        let target = name(r, to);
+        r.report(
+            Diagnostic::new(Code::CriteriaCycle, *at, message)
+                .label(format!("`{me}` refers to `{target}`"))
+                .with_secondary(decl, "declared here")
+                .help("define each criteria by impacts, facts, quantities or categories, and refer only to criteria that do not lead back"),
         );
     }
 }

@@ -9,10 +9,18 @@ use crate::model::condition::{Condition, ConditionKind};
 use crate::model::ids::Loc;
 use crate::model::refs::Ref;
 use crate::model::schema::Kind;
-use crate::model::value::Spanned;
+use crate::model::value::{List, Spanned};
 use crate::source::Span;
 
-const SUBJECTS: &[Kind] = &[Kind::Impact, Kind::Scale];
+const SUBJECTS: &[Kind] = &[Kind::Impact, Kind::Scale, Kind::Quantity];
+/// What a bare word in a condition may name, or was perhaps meant to compare.
+const HOLDS: &[Kind] = &[
+    Kind::Fact,
+    Kind::Criteria,
+    Kind::Impact,
+    Kind::Scale,
+    Kind::Quantity,
+];
 
 impl Resolver<'_> {
     pub fn condition(&mut self, c: &mut Condition) {
@@ -51,12 +59,15 @@ impl Resolver<'_> {
             ConditionKind::Compare { subject, op, value } => {
                 self.compare(subject, op, value, c.span)
             }
-            ConditionKind::Word { word } => {
-                self.word(word);
-                ConditionKind::Invalid
-            }
+            ConditionKind::Word { word } => self.word(word),
+            ConditionKind::Member { subject, items } => self.member(subject, items),
             k @ (ConditionKind::Impact { .. }
             | ConditionKind::Level { .. }
+            | ConditionKind::Choice { .. }
+            | ConditionKind::Quantity { .. }
+            | ConditionKind::Fact { .. }
+            | ConditionKind::Criteria { .. }
+            | ConditionKind::Open
             | ConditionKind::Invalid) => k,
         };
     }
@@ -68,7 +79,6 @@ impl Resolver<'_> {
         value: Span,
         whole: Span,
     ) -> ConditionKind {
-        let _ = whole;
         let name = self.text(subject);
         let Some(id) = self.index.lookup(self.sources, Scope::Top, name) else {
             self.unknown(name, subject, SUBJECTS);
@@ -80,6 +90,67 @@ impl Resolver<'_> {
         let number = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
         let def = self.index.def(id);
         match def.loc {
+            Loc::Impact(impact) if !self.impact_choices[impact.0 as usize].is_empty() => {
+                use crate::model::condition::CmpOp;
+                if !matches!(op.value, CmpOp::Eq | CmpOp::Ne) {
+                    self.report(
+                        Diagnostic::new(
+                            Code::ConditionMismatch,
+                            op.span,
+                            format!("the choices of `{name}` are not ordered"),
+                        )
+                        .label("an order between choices")
+                        .help(format!(
+                            "match choices with `in` or `==`: `{name} in [{}]`",
+                            self.text(value)
+                        )),
+                    );
+                    return ConditionKind::Invalid;
+                }
+                let items = List {
+                    span: value,
+                    items: vec![value],
+                };
+                let c = self.member(subject, items);
+                if matches!(op.value, CmpOp::Ne) && !matches!(c, ConditionKind::Invalid) {
+                    return ConditionKind::Not {
+                        inner: Box::new(Condition {
+                            span: whole,
+                            kind: c,
+                        }),
+                    };
+                }
+                c
+            }
+            Loc::Quantity(quantity) => {
+                if !number {
+                    self.mismatch(
+                        name,
+                        value,
+                        "a quantity compares with a whole number, e.g. `1000`",
+                    );
+                    return ConditionKind::Invalid;
+                }
+                let Ok(n) = v.parse::<u64>() else {
+                    self.report(
+                        Diagnostic::new(Code::NumberOutOfRange, value, "number too large")
+                            .label("out of range")
+                            .help(format!("numbers go up to {}", u64::MAX)),
+                    );
+                    return ConditionKind::Invalid;
+                };
+                ConditionKind::Quantity {
+                    quantity: Ref {
+                        span: subject,
+                        target: Some(quantity),
+                    },
+                    op,
+                    value: Spanned {
+                        value: n,
+                        span: value,
+                    },
+                }
+            }
             Loc::Impact(impact) => {
                 if !number {
                     self.mismatch(
@@ -162,8 +233,8 @@ impl Resolver<'_> {
                         subject,
                         format!("`{name}` is {article}, which cannot be compared"),
                     )
-                    .label("not an impact or a scale")
-                    .help("compare an impact (`financial >= 3`) or a scale (`severity >= sev2`)"),
+                    .label("not an impact, a scale or a quantity")
+                    .help("compare an impact (`financial >= 3`), a scale (`severity >= sev2`) or a quantity (`users_affected > 1000`)"),
                 );
                 ConditionKind::Invalid
             }
@@ -184,8 +255,120 @@ impl Resolver<'_> {
         );
     }
 
-    /// A bare word as a condition: looked up (so a misspelling is caught), then reported.
-    fn word(&mut self, word: Span) {
+    /// `SUBJECT in [a, b]` for an impact with choices.
+    fn member(&mut self, subject: Span, items: List<Span>) -> ConditionKind {
+        let name = self.text(subject);
+        let Some(id) = self.index.lookup(self.sources, Scope::Top, name) else {
+            self.unknown(name, subject, &[Kind::Impact]);
+            return ConditionKind::Invalid;
+        };
+        self.mark_used(id);
+        self.index.add_ref(subject, id);
+        let def = self.index.def(id);
+        let Loc::Impact(impact) = def.loc else {
+            let article = def.kind.article();
+            self.report(
+                Diagnostic::new(
+                    Code::ConditionMismatch,
+                    subject,
+                    format!("`in` applies to `category` or an impact with choices, not `{name}`"),
+                )
+                .label(article.to_string())
+                .help("write `category in [..]` or `systems in [payroll]`; compare impacts, scales and quantities with `>=`"),
+            );
+            return ConditionKind::Invalid;
+        };
+        if self.impact_choices[impact.0 as usize].is_empty() {
+            self.report(
+                Diagnostic::new(
+                    Code::ConditionMismatch,
+                    subject,
+                    format!("impact `{name}` has levels, not choices"),
+                )
+                .label("an ordered impact")
+                .help(format!("compare it with a level: `{name} >= 2`")),
+            );
+            return ConditionKind::Invalid;
+        }
+        let mut out = Vec::new();
+        let mut ok = true;
+        for i in &items.items {
+            let w = self.text(*i);
+            match self.choice_index[impact.0 as usize].get(w) {
+                Some(&p) => out.push(Spanned { value: p, span: *i }),
+                None => {
+                    let all = &self.impact_choices[impact.0 as usize];
+                    let help = if all.len() <= 12 {
+                        crate::diagnostics::did_you_mean(w, all.iter().copied(), "its choices are")
+                    } else {
+                        format!(
+                            "use one of the words of its `choice` lines, e.g. `{}`",
+                            all[0]
+                        )
+                    };
+                    self.report(
+                        Diagnostic::new(
+                            Code::UnknownName,
+                            *i,
+                            format!("impact `{name}` has no choice `{w}`"),
+                        )
+                        .label("not one of its choices")
+                        .help(help),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return ConditionKind::Invalid;
+        }
+        ConditionKind::Choice {
+            impact: Ref {
+                span: subject,
+                target: Some(impact),
+            },
+            choices: List {
+                span: items.span,
+                items: out,
+            },
+        }
+    }
+
+    /// A bare word as a condition: a fact or named criteria; anything else is looked up (so
+    /// a misspelling is caught), then reported.
+    fn word(&mut self, word: Span) -> ConditionKind {
+        let name = self.text(word);
+        if let Some(id) = self.index.lookup(self.sources, Scope::Top, name) {
+            match self.index.def(id).loc {
+                Loc::Fact(fact) => {
+                    self.mark_used(id);
+                    self.index.add_ref(word, id);
+                    return ConditionKind::Fact {
+                        fact: Ref {
+                            span: word,
+                            target: Some(fact),
+                        },
+                    };
+                }
+                Loc::Criteria(criteria) => {
+                    self.mark_used(id);
+                    self.index.add_ref(word, id);
+                    return ConditionKind::Criteria {
+                        criteria: Ref {
+                            span: word,
+                            target: Some(criteria),
+                        },
+                    };
+                }
+                _ => {}
+            }
+        }
+        self.not_a_condition(word);
+        ConditionKind::Invalid
+    }
+
+    /// Reports a bare word that is not a fact or criteria.
+    fn not_a_condition(&mut self, word: Span) {
         let name = self.text(word);
         let alone = |label: String, help: String| {
             Diagnostic::new(
@@ -231,7 +414,7 @@ impl Resolver<'_> {
                 ));
                 return;
             }
-            self.unknown(name, word, SUBJECTS);
+            self.unknown(name, word, HOLDS);
             return;
         };
         self.mark_used(id);
@@ -251,7 +434,8 @@ impl Resolver<'_> {
                 None => "declare its levels, then compare it with one of them".to_string(),
             },
             Loc::Category(_) => format!("match categories with `in`: `category in [{name}]`"),
-            _ => "a condition compares an impact or a scale, matches categories or waits for an event".to_string(),
+            Loc::Quantity(_) => format!("compare it with a number, e.g. `{name} > 1000`"),
+            _ => "a condition names a fact or criteria, compares an impact, a scale or a quantity, matches categories or waits for an event".to_string(),
         };
         self.report(
             Diagnostic::new(

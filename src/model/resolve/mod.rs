@@ -93,6 +93,7 @@ pub fn resolve(
     } = reg;
     let mut model = model;
     model.prop_docs.sort_unstable();
+    model.open.sort_by_key(|o| o.span);
     let mut r = Resolver::new(sources, index);
     r.diags = diags;
     r.unparsed = unparsed;
@@ -206,7 +207,9 @@ impl<'a> Registry<'a> {
                 prop_docs,
                 errors,
                 refused,
+                open,
             } = *extra;
+            self.model.open.extend(open);
             for e in errors {
                 self.error_words(e);
             }
@@ -310,6 +313,18 @@ impl<'a> Registry<'a> {
             }
             Lowered::Review(v) => {
                 simple!(v, reviews, Review, ReviewId);
+            }
+            Lowered::Moment(v) => {
+                simple!(v, moments, Moment, MomentId);
+            }
+            Lowered::Fact(v) => {
+                simple!(v, facts, Fact, FactId);
+            }
+            Lowered::Quantity(v) => {
+                simple!(v, quantities, Quantity, QuantityId);
+            }
+            Lowered::Criteria(v) => {
+                simple!(v, criteria, Criteria, CriteriaId);
             }
             Lowered::Scale(v) => {
                 with_items!(
@@ -506,6 +521,21 @@ impl<'a> Resolver<'a> {
             .impacts
             .iter()
             .map(|i| i.levels.iter().map(|l| l.value.level.value).collect())
+            .collect();
+        self.impact_choices = model
+            .impacts
+            .iter()
+            .map(|i| {
+                i.choices
+                    .iter()
+                    .map(|c| sources.slice(c.value.term.span))
+                    .collect()
+            })
+            .collect();
+        self.choice_index = self
+            .impact_choices
+            .iter()
+            .map(|c| c.iter().enumerate().map(|(i, w)| (*w, i as u32)).collect())
             .collect();
         self.calendars = (0..model.calendars.len() as u32).map(CalendarId).collect();
         self.calendar_decls = model.calendars.iter().map(|c| c.id).collect();

@@ -30,6 +30,10 @@ pub struct Resolver<'a> {
     pub level_decls: Vec<Vec<DeclId>>,
     /// The levels each impact declares.
     pub impact_levels: Vec<Vec<u32>>,
+    /// The choices each impact declares, by word.
+    pub impact_choices: Vec<Vec<&'a str>>,
+    /// The same, word to position.
+    pub choice_index: Vec<Map<&'a str, u32>>,
     pub calendars: Vec<CalendarId>,
     pub calendar_decls: Vec<DeclId>,
     pub calendar_has_hours: Vec<bool>,
@@ -63,6 +67,8 @@ impl<'a> Resolver<'a> {
             scale_decls: Vec::new(),
             level_decls: Vec::new(),
             impact_levels: Vec::new(),
+            impact_choices: Vec::new(),
+            choice_index: Vec::new(),
             calendars: Vec::new(),
             calendar_decls: Vec::new(),
             calendar_has_hours: Vec::new(),

@@ -460,7 +460,7 @@ fn steps(
 
 fn common(r: &mut Resolver<'_>, scope: &StepScope<'_>, c: &mut StepCommon, procedure: &str) {
     r.opt(&mut c.owner);
-    r.dur_opt(&mut c.within);
+    r.within(&mut c.within);
     steps(r, scope, &mut c.next, procedure);
     r.quorum(&mut c.approved_by);
     r.twice_words(&c.needs);

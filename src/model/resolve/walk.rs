@@ -161,7 +161,23 @@ impl Resolver<'_> {
 
     pub fn within(&mut self, p: &mut Option<Prop<Within>>) {
         if let Some(p) = p {
-            self.duration(&mut p.value.duration);
+            self.limit(&mut p.value);
+        }
+    }
+
+    /// The calendars and moments of a time limit.
+    pub fn limit(&mut self, w: &mut Within) {
+        for d in w.durations_mut() {
+            self.duration(d);
+        }
+        for m in w.moments_mut() {
+            self.moment(m);
+        }
+    }
+
+    pub fn moment(&mut self, m: &mut MomentRef) {
+        if let MomentRef::Declared(r) = m {
+            self.resolve(r);
         }
     }
 
@@ -261,6 +277,20 @@ pub(super) fn model(r: &mut Resolver<'_>, m: &mut Model) {
     for v in &mut m.reviews {
         review(r, v);
     }
+    for f in &mut m.facts {
+        fact(r, f);
+    }
+    for c in &mut m.criteria {
+        criteria(r, c);
+    }
+}
+
+fn fact(r: &mut Resolver<'_>, f: &mut Fact) {
+    r.opt(&mut f.judged_by);
+}
+
+fn criteria(r: &mut Resolver<'_>, c: &mut Criteria) {
+    r.when(&mut c.when);
 }
 
 /// Checks what the model left out: duplicates, and names in refused values.
@@ -289,6 +319,9 @@ pub(super) fn pile(r: &mut Resolver<'_>, m: &Model, pile: &mut Pile) {
             Lowered::Training(v) => training(r, v),
             Lowered::Exercise(v) => exercise(r, v),
             Lowered::Review(v) => review(r, v),
+            Lowered::Fact(v) => fact(r, v),
+            Lowered::Criteria(v) => criteria(r, v),
+            Lowered::Moment(_) | Lowered::Quantity(_) => {}
             Lowered::Use { .. } | Lowered::Unknown { .. } | Lowered::Error { .. } => {}
         }
     }
@@ -357,7 +390,7 @@ fn organisation(r: &mut Resolver<'_>, o: &mut Organisation) {
     for p in &mut o.report_upward {
         r.resolve(&mut p.value.to);
         if let Some(w) = &mut p.value.within {
-            r.duration(&mut w.duration);
+            r.limit(w);
         }
         r.when(&mut p.value.when);
     }
@@ -450,6 +483,7 @@ fn scale(r: &mut Resolver<'_>, s: &mut Scale) {
 fn level(r: &mut Resolver<'_>, l: &mut Level) {
     r.when(&mut l.when);
     r.within(&mut l.acknowledge);
+    r.within(&mut l.start_work);
     r.within(&mut l.contain);
     r.within(&mut l.resolve);
     if let Some(u) = &mut l.update {
@@ -499,7 +533,7 @@ fn hop(r: &mut Resolver<'_>, h: &mut Hop) {
     r.resolve(&mut h.from);
     r.resolve(&mut h.to);
     if let Some(w) = &mut h.within {
-        r.duration(&mut w.duration);
+        r.limit(w);
     }
     r.when(&mut h.when);
     if let (Some(a), Some(b)) = (h.from.target, h.to.target)
@@ -544,7 +578,10 @@ fn audience(r: &mut Resolver<'_>, a: &mut Audience) {
 fn obligation(r: &mut Resolver<'_>, o: &mut Obligation) {
     r.when(&mut o.when);
     for d in &mut o.deadlines {
-        r.duration(&mut d.value.within);
+        r.limit(&mut d.value.within);
+    }
+    if let Some(c) = &mut o.clock_starts {
+        r.moment(&mut c.value);
     }
     r.opt(&mut o.to);
     r.opt(&mut o.owner);
@@ -568,7 +605,7 @@ fn exercise(r: &mut Resolver<'_>, e: &mut Exercise) {
 
 fn review(r: &mut Resolver<'_>, v: &mut Review) {
     if let Some(p) = &mut v.post_incident {
-        r.duration(&mut p.value.within.duration);
+        r.limit(&mut p.value.within);
         r.when(&mut p.value.when);
     }
     r.opt(&mut v.owner);
