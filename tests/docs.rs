@@ -145,6 +145,7 @@ escalation t_escalation "T" { hop t_role -> t_team }
 procedure t_procedure "T" { end t_end "E" {} }
 obligation t_obligation "T" { to t_external }
 form t_form "T" { kind other }
+training t_training "T" { every 12mo }
 "#;
 
 const TARGET_KINDS: &[Kind] = &[
@@ -163,12 +164,14 @@ const TARGET_KINDS: &[Kind] = &[
     Kind::Procedure,
     Kind::Obligation,
     Kind::Form,
+    Kind::Training,
 ];
 
 /// The property line that makes `key` refer to `name`.
 fn prop_line(key: &str, shape: Shape, name: &str) -> String {
     match shape {
-        Shape::Ref(_) => format!("{key} {name}"),
+        Shape::Ref(_) | Shape::Holders(_) => format!("{key} {name}"),
+        Shape::Exclusive => format!("{key} [{name}]"),
         Shape::Refs(_) | Shape::Audience(_) => format!("{key} [{name}]"),
         Shape::Approval(_) => format!("{key} {name} on 2026-01-01"),
         Shape::Quorum(_) => format!("{key} 1 of [{name}]"),

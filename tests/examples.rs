@@ -136,7 +136,9 @@ fn acme_model_has_every_construct() {
         some_list(&r.authority) && !r.duties.is_empty()
     });
     any(&m.roles, "role exclusive with another", |r| {
-        some_list(&r.exclusive_with)
+        r.exclusive_with
+            .as_ref()
+            .is_some_and(|x| !x.value.roles.is_empty())
     });
     any(&m.roles, "transfer of command", |r| {
         r.hands_over_to.iter().any(|h| h.value.when.is_some())
@@ -470,7 +472,10 @@ fn a_policy_checks_from_memory() {
     assert_eq!(a.sources.len(), 2);
     let r = &a.model.roles[0];
     let held = r.held_by.as_ref().expect("held_by");
-    assert_eq!(held.value.target, Some(RoleHolder::Person(PersonId(0))));
+    assert_eq!(
+        held.value.of.items[0].target,
+        Some(RoleHolder::Person(PersonId(0)))
+    );
 }
 
 #[test]

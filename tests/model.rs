@@ -421,3 +421,137 @@ fn a_file_is_loaded_once_however_it_is_reached() {
     // common.imp is loaded once: a second load would define `p` and `r` twice.
     assert_eq!(stdout(&o), "no problems found in 4 files\n");
 }
+
+/// Checks `text` as one file and returns the analysis.
+fn analyse(name: &str, text: &str) -> imp::check::Analysis {
+    let dir = write_tree(name, &[("p.imp", text.as_bytes())]);
+    imp::check::check(path_str(&dir.join("p.imp"))).expect("loads")
+}
+
+#[test]
+fn a_step_without_next_continues_with_the_step_written_after_it() {
+    use imp::model::{Next, ProcedureId, StepId};
+    let a = analyse(
+        "flow",
+        "procedure p \"P\" {\n  action a \"A\" {}\n  parallel b \"B\" { branches [c, d]; next e }\n  action c \"C\" {}\n  action d \"D\" {}\n  decision e \"E\" {\n    option yes \"Y\" { next g }\n    option no \"N\" { next f }\n  }\n  end f \"F\" {}\n  action g \"G\" {}\n}\n",
+    );
+    let p = ProcedureId(0);
+    let s = |i| StepId {
+        procedure: p,
+        index: i,
+    };
+    assert_eq!(
+        a.model.flow(p),
+        vec![
+            Next::FallsThrough(s(1)),
+            Next::Written(vec![s(4)]),
+            Next::Ends,
+            Next::Ends,
+            Next::Written(vec![s(6), s(5)]),
+            Next::Ends,
+            Next::Ends,
+        ]
+    );
+}
+
+#[test]
+fn open_values_are_kept_with_their_property() {
+    use imp::model::OpenKind;
+    let text = "person alice \"A\" { email \"{{EMAIL}}\" }\nrole r \"R\" { held_by alice; backup tbd \"HR decides\" }\npolicy { owner r; next_review {{DATE}} }\n";
+    let a = analyse("open", text);
+    let got: Vec<(&str, &str, bool)> = a
+        .model
+        .open
+        .iter()
+        .map(|o| {
+            (
+                &text[o.key.lo as usize..o.key.hi as usize],
+                &text[o.span.lo as usize..o.span.hi as usize],
+                matches!(o.kind, OpenKind::NotStated { reason: Some(_) }),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("email", "{{EMAIL}}", false),
+            ("backup", "tbd \"HR decides\"", true),
+            ("next_review", "{{DATE}}", false),
+        ]
+    );
+    // The properties they stand in are absent; the others are read.
+    assert!(a.model.roles[0].backup.is_none());
+    assert!(a.model.roles[0].held_by.is_some());
+    assert!(a.model.policies[0].next_review.is_none());
+    assert!(a.model.people[0].email.len() == 1);
+}
+
+#[test]
+fn time_limits_keep_what_the_plan_says() {
+    use imp::model::{Limit, MomentRef, MomentWord};
+    let a = analyse(
+        "limits",
+        "moment board \"Board\" {}\nscale s \"S\" {\n  level l \"L\" {\n    acknowledge immediately\n    start_work within 30s\n    contain within 24-72h from declaration\n    resolve within next_business_day@office\n    review 24h before board\n    update every shift\n  }\n}\ncalendar office \"O\" { hours mon-fri 09:00-17:00 }\n",
+    );
+    let l = &a.model.scales[0].levels[0];
+    assert!(matches!(
+        l.acknowledge.as_ref().unwrap().value.limit,
+        Limit::Immediately
+    ));
+    let sw = l.start_work.as_ref().unwrap().value.duration().unwrap();
+    assert_eq!(sw.fixed_seconds(), Some(30));
+    let c = &l.contain.as_ref().unwrap().value;
+    let Limit::Range { low, high } = &c.limit else {
+        panic!("a range")
+    };
+    assert_eq!(
+        (low.to_string(), high.to_string()),
+        ("24h".into(), "72h".into())
+    );
+    assert!(matches!(
+        c.from,
+        Some(MomentRef::Builtin(m)) if m.value == MomentWord::Declaration
+    ));
+    let r = &l.resolve.as_ref().unwrap().value;
+    assert!(matches!(r.limit, Limit::NextBusinessDay(_)));
+    let v = &l.review.as_ref().unwrap().value;
+    let Limit::Before { duration, moment } = &v.limit else {
+        panic!("before")
+    };
+    assert_eq!(duration.to_string(), "24h");
+    assert!(matches!(moment, MomentRef::Declared(r) if r.target.is_some()));
+    assert!(l.update.as_ref().unwrap().value.per_shift.is_some());
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+}
+
+#[test]
+fn conditions_name_facts_criteria_quantities_and_choices() {
+    use imp::model::ConditionKind;
+    let a = analyse(
+        "conds",
+        "fact crime \"C\" {}\njudgement teams \"T\" { judged_by r }\nrole r \"R\" {}\nquantity users \"U\" {}\nimpact data \"D\" { choice health \"H\"; choice card \"C\"; multiple }\ncriteria high \"H\" { when users > 1000 or data in [card] }\nscale s \"S\" { level l \"L\" { when high or crime or not teams or data == health } }\n",
+    );
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    let w = a.model.scales[0].levels[0].when.as_ref().unwrap();
+    let kinds: Vec<&str> = w
+        .cond
+        .walk()
+        .map(|c| match &c.kind {
+            ConditionKind::Any { .. } => "any",
+            ConditionKind::Not { .. } => "not",
+            ConditionKind::Fact { .. } => "fact",
+            ConditionKind::Criteria { .. } => "criteria",
+            ConditionKind::Choice { .. } => "choice",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["any", "criteria", "fact", "not", "fact", "choice"]
+    );
+    let c = a.model.criteria[0].when.as_ref().unwrap();
+    assert!(c.cond.walk().any(|n| matches!(
+        n.kind,
+        ConditionKind::Quantity { value, .. } if value.value == 1000
+    )));
+}

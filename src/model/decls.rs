@@ -53,15 +53,16 @@ pub struct Policy {
     pub related: Vec<Prop<Text>>,
 }
 
-/// `ceo on 2026-03-01`.
+/// `ceo on 2026-03-01`; for a person's `trained`, `ic_course on 2026-03-01`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Approval {
-    pub by: Ref<RoleOrPerson>,
+pub struct Approval<T = RoleOrPerson> {
+    /// The approver, or the training.
+    pub by: Ref<T>,
     pub on: Option<Date>,
     pub span: Span,
 }
 
-impl HasSpan for Approval {
+impl<T> HasSpan for Approval<T> {
     fn span(&self) -> Span {
         self.span
     }
@@ -89,6 +90,8 @@ pub struct Person {
     pub out_of_band: Vec<Prop<Contact>>,
     pub verified: Option<Prop<Date>>,
     pub timezone: Option<Prop<TimeZone>>,
+    /// Training taken, with its date.
+    pub trained: Vec<Prop<Approval<TrainingId>>>,
 }
 
 /// `signal "+44 7700 900001"`.
@@ -108,13 +111,66 @@ impl HasSpan for Contact {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Role {
     pub id: DeclId,
-    pub held_by: Option<Prop<Ref<RoleHolder>>>,
+    pub held_by: Option<Prop<Holders>>,
+    /// Assigned per incident by this role ("the incident commander appoints the scribe").
+    pub assigned_by: Option<Prop<Ref<RoleId>>>,
     /// The backup chain, in order.
     pub backup: Option<Prop<List<Ref<Backup>>>>,
     pub authority: Option<Prop<List<Tag>>>,
     pub duties: Vec<Prop<Text>>,
-    pub exclusive_with: Option<Prop<List<Ref<RoleId>>>>,
+    pub exclusive_with: Option<Prop<Exclusive>>,
+    /// Training every holder and backup must have had.
+    pub requires: Option<Prop<List<Ref<TrainingId>>>>,
+    pub outranks: Vec<Prop<Outranks>>,
+    /// A shift limit: the holder is relieved after this long.
+    pub relieved_after: Option<Prop<Duration>>,
     pub hands_over_to: Vec<Prop<Handover>>,
+}
+
+/// `alice`, or `any [alice, bob, duty_manager]`: one holder, or any one of several.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Holders {
+    /// The word `any`, when written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub any: Option<Span>,
+    pub of: List<Ref<RoleHolder>>,
+    pub span: Span,
+}
+
+impl HasSpan for Holders {
+    fn span(&self) -> Span {
+        self.span
+    }
+}
+
+/// `[scribe, liaison] in isirt`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exclusive {
+    pub roles: List<Ref<RoleId>>,
+    /// Exclusive only within this team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_team: Option<Ref<TeamId>>,
+    pub span: Span,
+}
+
+impl HasSpan for Exclusive {
+    fn span(&self) -> Span {
+        self.span
+    }
+}
+
+/// `[ceo, cfo] when severity >= sev1`: seniority during an incident.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outranks {
+    pub roles: List<Ref<RoleOrTeam>>,
+    pub when: Option<When>,
+    pub span: Span,
+}
+
+impl HasSpan for Outranks {
+    fn span(&self) -> Span {
+        self.span
+    }
 }
 
 /// `crisis_lead when severity >= sev1`.

@@ -159,7 +159,69 @@ pub struct EffectiveStep {
     pub origin: Origin,
 }
 
+/// Where a step goes when it is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "steps", rename_all = "snake_case")]
+pub enum Next {
+    /// Its `next` (for a decision, its options' `next`s; for a parallel step, its branches
+    /// and then its `next`).
+    Written(Vec<StepId>),
+    /// No `next`: it continues with the step written after it.
+    FallsThrough(StepId),
+    /// It ends the procedure: an `end` step, a branch of a parallel step without `next`,
+    /// or the last step written without `next`.
+    Ends,
+}
+
 impl super::Model {
+    /// Where each step written in a procedure goes when it is done (in the order of
+    /// `steps`): its `next`, or the step written after it. An `end` step, a decision (its
+    /// options say where they lead) and a step that is a branch of a parallel step never fall
+    /// through. Linear in the steps.
+    pub fn flow(&self, id: ProcedureId) -> Vec<Next> {
+        let proc = &self[id];
+        let targets = |l: &Option<Prop<List<Ref<StepId>>>>| -> Vec<StepId> {
+            l.iter()
+                .flat_map(|p| p.value.items.iter().filter_map(|r| r.target))
+                .collect()
+        };
+        let branches: Set<StepId> = proc
+            .steps
+            .iter()
+            .flat_map(|s| match &s.body {
+                StepBody::Parallel { branches } => targets(branches),
+                _ => Vec::new(),
+            })
+            .collect();
+        let n = proc.steps.len();
+        proc.steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let me = StepId {
+                    procedure: id,
+                    index: i as u32,
+                };
+                match &step.body {
+                    StepBody::End { .. } => Next::Ends,
+                    StepBody::Decision { options, .. } => {
+                        let mut out = targets(&step.common.next);
+                        for o in options {
+                            out.extend(targets(&o.next));
+                        }
+                        Next::Written(out)
+                    }
+                    _ if step.common.next.is_some() => Next::Written(targets(&step.common.next)),
+                    _ if branches.contains(&me) || i + 1 >= n => Next::Ends,
+                    _ => Next::FallsThrough(StepId {
+                        procedure: id,
+                        index: i as u32 + 1,
+                    }),
+                }
+            })
+            .collect()
+    }
+
     /// The steps a procedure runs, in order: its base's (with overrides merged in), then
     /// its own. Linear in the length of the chain and the steps on it.
     pub fn effective_steps(&self, id: ProcedureId) -> Vec<EffectiveStep> {

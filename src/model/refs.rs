@@ -75,6 +75,8 @@ single! {
     ObligationId => Obligation,
     FormId => Form,
     ChannelId => Channel,
+    TrainingId => Training,
+    TeamId => Team,
     MomentId => Moment,
     FactId => Fact,
     QuantityId => Quantity,
@@ -132,10 +134,16 @@ ref_sets! {
         PointOfContact(PocId),
         Schedule(ScheduleId),
     }
-    /// Who holds a role.
+    /// Who holds a role: a person, a rota, a team, or another role (a title chain).
     RoleHolder {
         Person(PersonId),
         Schedule(ScheduleId),
+        Team(TeamId),
+        Role(RoleId),
+    }
+    /// A role or a team: whom a role outranks.
+    RoleOrTeam {
+        Role(RoleId),
         Team(TeamId),
     }
     /// A role's backup.

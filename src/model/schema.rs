@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::refs::{
     Backup, ChannelUser, Holder, OutOfHours, Party, PocStaff, RefTarget, Responder, RoleHolder,
-    RoleOrPerson,
+    RoleOrPerson, RoleOrTeam,
 };
 use super::vocab::*;
 
@@ -204,6 +204,10 @@ pub enum Shape {
     Term,
     /// A moment: a word of the language (`detection`) or a declared `moment`.
     Moment,
+    /// `alice`, or `any [alice, bob]`.
+    Holders(&'static [Kind]),
+    /// `[scribe, liaison]`, optionally `in isirt`.
+    Exclusive,
 }
 
 /// One property of a declaration.
@@ -413,6 +417,11 @@ pub static DECLS: &[DeclSpec] = &[
                 "when the contact details were last checked",
             ),
             p("timezone", Shape::TimeZone, "the person's time zone"),
+            many(
+                "trained",
+                Shape::Approval(&[K::Training]),
+                "a training taken, with its date",
+            ),
         ],
     },
     DeclSpec {
@@ -425,8 +434,13 @@ pub static DECLS: &[DeclSpec] = &[
         props: &[
             p(
                 "held_by",
-                Shape::Ref(RoleHolder::KINDS),
-                "who holds the role",
+                Shape::Holders(RoleHolder::KINDS),
+                "who holds the role: one, or any one of several",
+            ),
+            p(
+                "assigned_by",
+                Shape::Ref(&[K::Role]),
+                "the role that assigns it for each incident",
             ),
             p(
                 "backup",
@@ -437,8 +451,24 @@ pub static DECLS: &[DeclSpec] = &[
             many("duty", Shape::Text, "a duty of the role"),
             p(
                 "exclusive_with",
-                Shape::Refs(&[K::Role]),
-                "roles the same person must not hold at once",
+                Shape::Exclusive,
+                "roles the same person must not hold at once, optionally within one team",
+            ),
+            p(
+                "requires",
+                Shape::Refs(&[K::Training]),
+                "training every holder and backup must have had",
+            ),
+            when(
+                "outranks",
+                Shape::Refs(RoleOrTeam::KINDS),
+                true,
+                "roles or teams it takes precedence over, and when",
+            ),
+            p(
+                "relieved_after",
+                Shape::Duration,
+                "shift limit: the holder is relieved after this long",
             ),
             when(
                 "hands_over_to",
@@ -1183,7 +1213,9 @@ impl Shape {
             Shape::Window => "`24x7`, or days and hours, e.g. `mon-fri 08:00-18:00`",
             Shape::Within => "`within` and a duration, e.g. `within 30m`",
             Shape::Every => "`every` and a duration, e.g. `every 12mo`",
-            Shape::Cadence => "e.g. `every 20m for 2h then every 1h`",
+            Shape::Cadence => {
+                "e.g. `every 20m for 2h then every 1h`, `every shift` or `at [initiation, all_clear]`"
+            }
             Shape::Approval(_) => "a name and a date, e.g. `ceo on 2026-03-01`",
             Shape::Rotation => "a period and people, e.g. `weekly [carol, dave]`",
             Shape::Holiday => "a date and a name, e.g. `2026-12-25 \"Christmas Day\"`",
@@ -1202,6 +1234,8 @@ impl Shape {
             Shape::Audience(_) => "groups or names, e.g. `[all_staff, isirt]`",
             Shape::Term => "`higher` or `lower`",
             Shape::Moment => "a moment, e.g. `detection` or `board_meeting`",
+            Shape::Holders(_) => "a name, or `any` and a list, e.g. `any [alice, bob]`",
+            Shape::Exclusive => "a list of roles, optionally `in` a team, e.g. `[scribe] in isirt`",
         }
     }
 
@@ -1214,7 +1248,9 @@ impl Shape {
             | Shape::Quorum(k)
             | Shape::Hop(k)
             | Shape::ReportTo(k)
+            | Shape::Holders(k)
             | Shape::Audience(k) => Some(k),
+            Shape::Exclusive => Some(&[Kind::Role]),
             _ => None,
         }
     }

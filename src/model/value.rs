@@ -498,10 +498,23 @@ pub struct CadencePhase {
     pub span: Span,
 }
 
-/// `every 20m for 2h then every 1h`.
+/// How often updates are due: `every 20m for 2h then every 1h` (a later phase is a switch to
+/// another mode, "long-incident mode after 2h"), counted `from` a moment; `every shift`; and
+/// `at [initiation, all_clear]`, fixed moments. Parts are joined with `and`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cadence {
+    /// The periodic phases, in order; empty when the cadence is only `every shift` or `at`.
     pub phases: Vec<CadencePhase>,
+    /// `from declaration`: where the periodic phases start (default: the start of the
+    /// incident).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<MomentRef>,
+    /// `every shift`: once per shift.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_shift: Option<Span>,
+    /// `at [initiation, all_clear]`: at these moments.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub at: Vec<MomentRef>,
     pub span: Span,
 }
 
@@ -513,16 +526,31 @@ impl HasSpan for Cadence {
 
 impl fmt::Display for Cadence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.phases.iter().enumerate() {
-            if i > 0 {
-                f.write_str(" then ")?;
-            }
-            write!(f, "every {}", p.every)?;
-            if let Some(d) = &p.for_ {
-                write!(f, " for {d}")?;
-            }
+        let mut parts = Vec::new();
+        if !self.at.is_empty() {
+            let at: Vec<String> = self.at.iter().map(ToString::to_string).collect();
+            parts.push(format!("at [{}]", at.join(", ")));
         }
-        Ok(())
+        if self.per_shift.is_some() {
+            parts.push("every shift".to_string());
+        }
+        if !self.phases.is_empty() {
+            let mut p = String::new();
+            for (i, ph) in self.phases.iter().enumerate() {
+                if i > 0 {
+                    p.push_str(" then ");
+                }
+                p.push_str(&format!("every {}", ph.every));
+                if let Some(d) = &ph.for_ {
+                    p.push_str(&format!(" for {d}"));
+                }
+            }
+            if let Some(m) = &self.from {
+                p.push_str(&format!(" from {m}"));
+            }
+            parts.push(p);
+        }
+        f.write_str(&parts.join(" and "))
     }
 }
 

@@ -342,10 +342,10 @@ fn policy(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Policy {
     }
 }
 
-fn approval(cx: &mut Lower<'_>, e: &Entry) -> Option<Approval> {
-    let shape = Shape::Approval(RoleOrPerson::KINDS);
+fn approval<T: RefTarget>(cx: &mut Lower<'_>, e: &Entry) -> Option<Approval<T>> {
+    let shape = Shape::Approval(T::KINDS);
     let by = match e.args.first() {
-        Some(a) => cx.ref_arg(e, a, RoleOrPerson::KINDS, shape),
+        Some(a) => cx.ref_arg(e, a, T::KINDS, shape),
         None => {
             cx.bad_value(e, shape, None);
             return None;
@@ -395,17 +395,29 @@ fn person(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Person {
         }),
         verified: cx.prop(bag, "verified", Lower::date),
         timezone: cx.prop(bag, "timezone", Lower::timezone),
+        trained: cx.props(bag, "trained", approval),
     }
 }
 
 fn role(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Role {
     Role {
         id,
-        held_by: cx.prop(bag, "held_by", Lower::reference),
+        held_by: cx.prop(bag, "held_by", Lower::holders),
+        assigned_by: cx.prop(bag, "assigned_by", Lower::reference),
         backup: cx.prop(bag, "backup", Lower::references),
         authority: cx.prop(bag, "authority", Lower::tags),
         duties: cx.props(bag, "duty", Lower::string),
-        exclusive_with: cx.prop(bag, "exclusive_with", Lower::references),
+        exclusive_with: cx.prop(bag, "exclusive_with", exclusive),
+        requires: cx.prop(bag, "requires", Lower::references),
+        outranks: cx.props(bag, "outranks", |cx, e| {
+            let roles = cx.references::<RoleOrTeam>(e)?;
+            Some(Outranks {
+                roles,
+                when: cx.when_of(e),
+                span: e.args_span(),
+            })
+        }),
+        relieved_after: cx.prop(bag, "relieved_after", Lower::duration),
         hands_over_to: cx.props(bag, "hands_over_to", |cx, e| {
             let to = cx.reference::<RoleId>(e)?;
             Some(Handover {
@@ -417,6 +429,40 @@ fn role(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Role {
             })
         }),
     }
+}
+
+/// `[scribe, liaison]`, optionally `in isirt`: exclusivity within one team.
+fn exclusive(cx: &mut Lower<'_>, e: &Entry) -> Option<Exclusive> {
+    let shape = Shape::Refs(&[Kind::Role]);
+    let first = e.args.first()?;
+    let (span, items) = match first.list() {
+        Some(l) => (first.span, l.items.iter().collect::<Vec<_>>()),
+        None => (first.span, vec![first]),
+    };
+    let mut roles = Vec::new();
+    for a in items {
+        if let Some(r) = cx.ref_arg(e, a, RoleId::KINDS, shape) {
+            roles.push(r);
+        }
+    }
+    let in_team = match (e.args.get(1), e.args.get(2)) {
+        (None, _) => None,
+        (Some(k), Some(t)) if k.is_atom() && cx.text(k.span) == "in" => {
+            let t = cx.ref_arg(e, t, TeamId::KINDS, Shape::Ref(&[Kind::Team]));
+            cx.extra(e, shape, 3);
+            t
+        }
+        (Some(a), _) => {
+            let a = a.clone();
+            cx.bad_value(e, shape, Some(&a));
+            return None;
+        }
+    };
+    Some(Exclusive {
+        roles: List { span, items: roles },
+        in_team,
+        span: e.args_span(),
+    })
 }
 
 fn team(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Team {

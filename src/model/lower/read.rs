@@ -1190,10 +1190,88 @@ impl Lower<'_> {
         d.map(|(kw, duration)| Every { kw, duration })
     }
 
-    /// `every 20m for 2h then every 1h`.
+    /// A cadence: parts joined by `and`, each `every D [for D] (then every D [for D])*
+    /// [from MOMENT]`, `every shift` or `at MOMENTS`.
     pub fn cadence(&mut self, e: &Entry) -> Option<Cadence> {
-        let mut phases: Vec<CadencePhase> = Vec::new();
+        let shape = Shape::Cadence;
+        let mut c = Cadence {
+            phases: Vec::new(),
+            from: None,
+            per_shift: None,
+            at: Vec::new(),
+            span: e.args_span(),
+        };
         let mut i = 0;
+        let mut ok = true;
+        let word = |cx: &Self, i: usize, w: &str| {
+            e.args
+                .get(i)
+                .is_some_and(|a| a.is_atom() && cx.text(a.span) == w)
+        };
+        loop {
+            if word(self, i, "at") {
+                let Some(list) = e.args.get(i + 1) else {
+                    self.bad_value(e, Shape::Moment, Some(&e.args[i]));
+                    return None;
+                };
+                let (_, items) = self.items(list);
+                for m in items {
+                    match self.moment_arg(e, m) {
+                        Some(m) => c.at.push(m),
+                        None => ok = false,
+                    }
+                }
+                i += 2;
+            } else if word(self, i, "every") && word(self, i + 1, "shift") {
+                if let Some(first) = c.per_shift {
+                    let span = e.args[i].span.join(e.args[i + 1].span);
+                    self.report(
+                        Diagnostic::new(Code::BadValue, span, "`every shift` is given twice")
+                            .label("again")
+                            .with_secondary(first, "first given here")
+                            .help("say it once"),
+                    );
+                    ok = false;
+                }
+                c.per_shift = Some(e.args[i].span.join(e.args[i + 1].span));
+                i += 2;
+            } else if !c.phases.is_empty() {
+                // A second periodic part: `every 1h and every 2h` has no reading.
+                let at = e.args.get(i).cloned();
+                self.bad_value(e, shape, at.as_ref());
+                return None;
+            } else {
+                let (phases, used, good) = self.phases(e, i)?;
+                ok &= good;
+                c.phases = phases;
+                i += used;
+                if word(self, i, "from") {
+                    let Some(m) = e.args.get(i + 1) else {
+                        self.bad_value(e, Shape::Moment, Some(&e.args[i]));
+                        return None;
+                    };
+                    c.from = self.moment_arg(e, m);
+                    ok &= c.from.is_some();
+                    i += 2;
+                }
+            }
+            if word(self, i, "and") {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        if self.extra(e, shape, i) || !ok {
+            return None;
+        }
+        Some(c)
+    }
+
+    /// `every 20m for 2h then every 1h` at `e.args[at]`: the phases, the arguments taken,
+    /// and whether they are sound.
+    fn phases(&mut self, e: &Entry, at: usize) -> Option<(Vec<CadencePhase>, usize, bool)> {
+        let mut phases: Vec<CadencePhase> = Vec::new();
+        let mut i = at;
         let mut ok = true;
         let mut open_at: Option<Span> = None;
         let word = |cx: &Self, i: usize, w: &str| {
@@ -1237,13 +1315,7 @@ impl Lower<'_> {
             }
             break;
         }
-        if self.extra(e, Shape::Cadence, i) || !ok {
-            return None;
-        }
-        Some(Cadence {
-            phases,
-            span: e.args_span(),
-        })
+        Some((phases, i - at, ok))
     }
 
     /// A window: `24x7`, `mon-fri 08:00-18:00`, `sat`, `22:00-06:00` (every day).
@@ -1518,6 +1590,60 @@ impl Lower<'_> {
             }
             _ => {
                 self.bad_value(e, shape, Some(a));
+                None
+            }
+        }
+    }
+
+    /// `alice`, or `any [alice, bob, duty_manager]`.
+    pub fn holders(&mut self, e: &Entry) -> Option<crate::model::Holders> {
+        let shape = Shape::Holders(crate::model::RoleHolder::KINDS);
+        let kinds = crate::model::RoleHolder::KINDS;
+        match e.args.as_slice() {
+            [k, list] if k.is_atom() && self.text(k.span) == "any" => {
+                let (span, items) = self.items(list);
+                let mut of = Vec::new();
+                for a in items {
+                    if let Some(r) = self.ref_arg(e, a, kinds, shape) {
+                        of.push(r);
+                    }
+                }
+                Some(crate::model::Holders {
+                    any: Some(k.span),
+                    of: List { span, items: of },
+                    span: e.args_span(),
+                })
+            }
+            [a] if a.list().is_some() => {
+                let key = self.key_text(e).to_string();
+                self.report(
+                    Diagnostic::new(
+                        Code::BadValue,
+                        a.span,
+                        format!("`{key}` takes one holder, or `any` of several"),
+                    )
+                    .label("a list")
+                    .help(format!(
+                        "write `{key} any {}` when any one of them may hold it",
+                        self.text(a.span)
+                    )),
+                );
+                self.loose_arg(a, kinds);
+                None
+            }
+            [a] => {
+                let r = self.ref_arg(e, a, kinds, shape)?;
+                Some(crate::model::Holders {
+                    any: None,
+                    of: List {
+                        span: a.span,
+                        items: vec![r],
+                    },
+                    span: a.span,
+                })
+            }
+            _ => {
+                self.bad_value(e, shape, e.args.get(1).or(e.args.first()));
                 None
             }
         }

@@ -188,6 +188,9 @@ impl Resolver<'_> {
     }
 
     pub fn cadence(&mut self, c: &mut Cadence) {
+        for m in c.from.iter_mut().chain(c.at.iter_mut()) {
+            self.moment(m);
+        }
         for ph in &mut c.phases {
             self.duration(&mut ph.every);
             if let Some(f) = &mut ph.for_ {
@@ -405,12 +408,38 @@ fn policy(r: &mut Resolver<'_>, p: &mut Policy) {
     r.twice_words(&p.covers);
 }
 
-fn person(_r: &mut Resolver<'_>, _p: &mut Person) {}
+fn person(r: &mut Resolver<'_>, p: &mut Person) {
+    for t in &mut p.trained {
+        r.resolve(&mut t.value.by);
+    }
+}
 
 fn role(r: &mut Resolver<'_>, x: &mut Role, me: Option<RoleId>) {
-    r.opt(&mut x.held_by);
+    if let Some(h) = &mut x.held_by {
+        for it in &mut h.value.of.items {
+            r.resolve(it);
+        }
+        r.twice_refs(&h.value.of);
+    }
+    r.opt(&mut x.assigned_by);
     r.list(&mut x.backup);
-    r.list(&mut x.exclusive_with);
+    if let Some(x) = &mut x.exclusive_with {
+        for it in &mut x.value.roles.items {
+            r.resolve(it);
+        }
+        r.twice_refs(&x.value.roles);
+        if let Some(t) = &mut x.value.in_team {
+            r.resolve(t);
+        }
+    }
+    r.list(&mut x.requires);
+    for o in &mut x.outranks {
+        for it in &mut o.value.roles.items {
+            r.resolve(it);
+        }
+        r.when(&mut o.value.when);
+    }
+    r.dur_opt(&mut x.relieved_after);
     r.twice_words(&x.authority);
     for h in &mut x.hands_over_to {
         r.resolve(&mut h.value.to);
@@ -429,8 +458,30 @@ fn role(r: &mut Resolver<'_>, x: &mut Role, me: Option<RoleId>) {
             }
         }
     }
+    if let Some(h) = &x.held_by {
+        for it in &h.value.of.items {
+            if it.target == Some(RoleHolder::Role(me)) {
+                r.self_ref(
+                    x.id,
+                    it.span,
+                    "is held by itself",
+                    "a role is held by a person, a rota, a team or another role",
+                );
+            }
+        }
+    }
+    if x.assigned_by.as_ref().and_then(|a| a.value.target) == Some(me)
+        && let Some(a) = &x.assigned_by
+    {
+        r.self_ref(
+            x.id,
+            a.value.span,
+            "assigns itself",
+            "name the role that assigns it, e.g. `assigned_by incident_manager`",
+        );
+    }
     if let Some(b) = &x.exclusive_with {
-        for it in &b.value.items {
+        for it in &b.value.roles.items {
             if it.target == Some(me) {
                 r.self_ref(
                     x.id,
