@@ -495,12 +495,18 @@ fn time_limits_keep_what_the_plan_says() {
     );
     let l = &a.model.scales[0].levels[0];
     assert!(matches!(
-        l.acknowledge.as_ref().unwrap().value.limit,
+        l.acknowledge.as_ref().expect("present").value.limit,
         Limit::Immediately
     ));
-    let sw = l.start_work.as_ref().unwrap().value.duration().unwrap();
+    let sw = l
+        .start_work
+        .as_ref()
+        .expect("present")
+        .value
+        .duration()
+        .expect("present");
     assert_eq!(sw.fixed_seconds(), Some(30));
-    let c = &l.contain.as_ref().unwrap().value;
+    let c = &l.contain.as_ref().expect("present").value;
     let Limit::Range { low, high } = &c.limit else {
         panic!("a range")
     };
@@ -512,15 +518,22 @@ fn time_limits_keep_what_the_plan_says() {
         c.from,
         Some(MomentRef::Builtin(m)) if m.value == MomentWord::Declaration
     ));
-    let r = &l.resolve.as_ref().unwrap().value;
+    let r = &l.resolve.as_ref().expect("present").value;
     assert!(matches!(r.limit, Limit::NextBusinessDay(_)));
-    let v = &l.review.as_ref().unwrap().value;
+    let v = &l.review.as_ref().expect("present").value;
     let Limit::Before { duration, moment } = &v.limit else {
         panic!("before")
     };
     assert_eq!(duration.to_string(), "24h");
     assert!(matches!(moment, MomentRef::Declared(r) if r.target.is_some()));
-    assert!(l.update.as_ref().unwrap().value.per_shift.is_some());
+    assert!(
+        l.update
+            .as_ref()
+            .expect("present")
+            .value
+            .per_shift
+            .is_some()
+    );
     assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
 }
 
@@ -532,7 +545,7 @@ fn conditions_name_facts_criteria_quantities_and_choices() {
         "fact crime \"C\" {}\njudgement teams \"T\" { judged_by r }\nrole r \"R\" {}\nquantity users \"U\" {}\nimpact data \"D\" { choice health \"H\"; choice card \"C\"; multiple }\ncriteria high \"H\" { when users > 1000 or data in [card] }\nscale s \"S\" { level l \"L\" { when high or crime or not teams or data == health } }\n",
     );
     assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
-    let w = a.model.scales[0].levels[0].when.as_ref().unwrap();
+    let w = a.model.scales[0].levels[0].when.as_ref().expect("present");
     let kinds: Vec<&str> = w
         .cond
         .walk()
@@ -549,7 +562,7 @@ fn conditions_name_facts_criteria_quantities_and_choices() {
         kinds,
         vec!["any", "criteria", "fact", "not", "fact", "choice"]
     );
-    let c = a.model.criteria[0].when.as_ref().unwrap();
+    let c = a.model.criteria[0].when.as_ref().expect("present");
     assert!(c.cond.walk().any(|n| matches!(
         n.kind,
         ConditionKind::Quantity { value, .. } if value.value == 1000
