@@ -20,6 +20,58 @@ fn acme_checks_clean_with_warnings_denied() {
 }
 
 #[test]
+fn the_template_checks_with_warnings_for_its_open_values_and_no_error() {
+    let o = run(&["check", "--format", "json", "examples/template"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let v = json(&o);
+    let found = codes(&v);
+    assert!(found.len() >= 20, "{found:?}");
+    assert!(
+        found.iter().all(|c| c == "IMP0516" || c == "IMP0517"),
+        "{found:?}"
+    );
+    assert!(found.iter().any(|c| c == "IMP0516") && found.iter().any(|c| c == "IMP0517"));
+    let c = check("examples/template").expect("loads");
+    assert_eq!(c.model.open.len(), found.len());
+    let o = run(&["check", "--deny-warnings", "examples/template"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+}
+
+#[test]
+fn acme_uses_the_second_round_of_the_language() {
+    let c = check("examples/acme").expect("loads");
+    let m = &c.model;
+    assert!(m.facts.iter().any(|f| f.judgement) && m.facts.iter().any(|f| !f.judgement));
+    assert!(!m.quantities.is_empty() && !m.criteria.is_empty() && !m.moments.is_empty());
+    assert!(
+        m.impacts
+            .iter()
+            .any(|i| !i.choices.is_empty() && i.multiple.is_some())
+    );
+    assert!(
+        m.roles
+            .iter()
+            .any(|r| r.assigned_by.is_some() && r.requires.is_none())
+    );
+    assert!(
+        m.roles
+            .iter()
+            .any(|r| r.requires.is_some() && r.relieved_after.is_some())
+    );
+    assert!(m.people.iter().any(|p| !p.trained.is_empty()));
+    assert!(
+        m.escalations
+            .iter()
+            .any(|e| e.hops.iter().any(|h| h.timing == HopTiming::FromStart))
+    );
+    assert!(m.scales.iter().any(|s| {
+        s.levels
+            .iter()
+            .any(|l| l.start_work.is_some() && l.criteria.is_some())
+    }));
+}
+
+#[test]
 fn acme_is_a_real_scheme_in_several_files() {
     let c = check("examples/acme").expect("loads");
     assert!(c.sources.len() >= 5, "several files");

@@ -534,6 +534,10 @@ impl Lower<'_> {
             return None;
         }
         let t = self.text_shaped(e, Shape::TimeZone)?;
+        if self.open.last().is_some_and(|o| t.span.contains(o.span)) {
+            // A placeholder in it, reported: the zone is not known yet.
+            return None;
+        }
         let s = t
             .owned
             .as_deref()
