@@ -263,7 +263,7 @@ pub struct Channel {
     pub email: Option<Prop<Text>>,
     pub phone: Option<Prop<Text>>,
     pub audience: Option<Prop<List<Member<ChannelUser>>>>,
-    pub lands_at: Option<Prop<Ref<PocId>>>,
+    pub lands_at: Option<Prop<Ref<Destination>>>,
     pub hours: Vec<Prop<Window>>,
     pub timezone: Option<Prop<TimeZone>>,
     pub form: Option<Prop<Ref<FormId>>>,
@@ -521,7 +521,7 @@ pub struct Obligation {
     pub reference: Option<Prop<Text>>,
     pub clock_starts: Option<Prop<MomentRef>>,
     pub deadlines: Vec<Prop<Deadline>>,
-    pub to: Option<Prop<Ref<ExternalId>>>,
+    pub to: Option<Prop<List<Ref<Recipient>>>>,
     pub owner: Option<Prop<Ref<RoleOrPerson>>>,
     pub form: Option<Prop<Ref<FormId>>>,
 }

@@ -77,7 +77,7 @@ pub enum StepBody {
         branches: Option<Prop<List<Ref<StepId>>>>,
     },
     Notify {
-        to: Option<Prop<List<Ref<Party>>>>,
+        to: Option<Prop<List<Member<Party>>>>,
         obligation: Option<Prop<Ref<ObligationId>>>,
     },
     Escalate {
@@ -128,7 +128,7 @@ pub struct Override {
     pub common: StepCommon,
     pub decided_by: Option<Prop<Ref<Holder>>>,
     pub branches: Option<Prop<List<Ref<StepId>>>>,
-    pub to: Option<Prop<List<Ref<Party>>>>,
+    pub to: Option<Prop<List<Member<Party>>>>,
     pub obligation: Option<Prop<Ref<ObligationId>>>,
     pub path: Option<Prop<Ref<EscalationId>>>,
     pub items: Option<Prop<List<Text>>>,

@@ -117,6 +117,7 @@ ref_sets! {
         Role(RoleId),
         Person(PersonId),
         Team(TeamId),
+        External(ExternalId),
     }
     /// Who can be told: notifications, audiences.
     Party {
@@ -133,6 +134,20 @@ ref_sets! {
         Team(TeamId),
         PointOfContact(PocId),
         Schedule(ScheduleId),
+        External(ExternalId),
+    }
+    /// Where a reporting channel delivers: a point of contact, or an outside party (a
+    /// managed security service).
+    Destination {
+        PointOfContact(PocId),
+        External(ExternalId),
+    }
+    /// Who an obligation is owed to: an outside body, or the organisation's own officials.
+    Recipient {
+        External(ExternalId),
+        Role(RoleId),
+        Team(TeamId),
+        Person(PersonId),
     }
     /// Who holds a role: a person, a rota, a team, or another role (a title chain).
     RoleHolder {

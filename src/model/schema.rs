@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::refs::{
-    Backup, ChannelUser, Holder, OutOfHours, Party, PocStaff, RefTarget, Responder, RoleHolder,
-    RoleOrPerson, RoleOrTeam,
+    Backup, ChannelUser, Destination, Holder, OutOfHours, Party, PocStaff, Recipient, RefTarget,
+    Responder, RoleHolder, RoleOrPerson, RoleOrTeam,
 };
 use super::vocab::*;
 
@@ -581,7 +581,7 @@ pub static DECLS: &[DeclSpec] = &[
             ),
             p(
                 "lands_at",
-                Shape::Ref(&[K::PointOfContact]),
+                Shape::Ref(Destination::KINDS),
                 "the point of contact it delivers to",
             ),
             many("hours", Shape::Window, "when it is attended"),
@@ -863,7 +863,7 @@ pub static DECLS: &[DeclSpec] = &[
         summary: "a step that tells someone",
         clause: "8.5",
         props: step_props![
-            p("to", Shape::Refs(PARTIES), "who is told"),
+            p("to", Shape::Audience(PARTIES), "who is told: groups or names"),
             p(
                 "obligation",
                 Shape::Ref(&[K::Obligation]),
@@ -931,7 +931,11 @@ pub static DECLS: &[DeclSpec] = &[
         props: step_props![
             p("decided_by", Shape::Ref(HOLDERS), "who decides"),
             p("branches", Shape::Steps, "the steps that run at once"),
-            p("to", Shape::Refs(PARTIES), "who is told or escalated to"),
+            p(
+                "to",
+                Shape::Audience(PARTIES),
+                "who is told or escalated to"
+            ),
             p(
                 "obligation",
                 Shape::Ref(&[K::Obligation]),
@@ -1031,7 +1035,11 @@ pub static DECLS: &[DeclSpec] = &[
                 "the moment the deadlines start to run",
             ),
             many("deadline", Shape::Deadline, "a named deadline"),
-            p("to", Shape::Ref(&[K::External]), "the recipient"),
+            p(
+                "to",
+                Shape::Refs(Recipient::KINDS),
+                "the recipients: outside bodies or the organisation's own officials",
+            ),
             p(
                 "owner",
                 Shape::Ref(ROLE_OR_PERSON),

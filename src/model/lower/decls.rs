@@ -1001,7 +1001,7 @@ fn obligation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Obligation {
         reference: cx.prop(bag, "reference", Lower::string),
         clock_starts: cx.prop(bag, "clock_starts", Lower::moment),
         deadlines,
-        to: cx.prop(bag, "to", Lower::reference),
+        to: cx.prop(bag, "to", Lower::references),
         owner: cx.prop(bag, "owner", Lower::reference),
         form: cx.prop(bag, "form", Lower::reference),
     }

@@ -189,7 +189,7 @@ fn step(cx: &mut Lower<'_>, spec: &'static DeclSpec, e: &Entry, parent: DeclId) 
             branches: cx.prop(&bag, "branches", Lower::steps),
         },
         StepKind::Notify => StepBody::Notify {
-            to: cx.prop(&bag, "to", Lower::references),
+            to: cx.prop(&bag, "to", Lower::audience),
             obligation: cx.prop(&bag, "obligation", Lower::reference),
         },
         StepKind::Escalate => StepBody::Escalate {
@@ -286,7 +286,7 @@ fn override_of(cx: &mut Lower<'_>, spec: &'static DeclSpec, e: &Entry, parent: D
         common: common(cx, &bag),
         decided_by: cx.prop(&bag, "decided_by", Lower::reference),
         branches: cx.prop(&bag, "branches", Lower::steps),
-        to: cx.prop(&bag, "to", Lower::references),
+        to: cx.prop(&bag, "to", Lower::audience),
         obligation: cx.prop(&bag, "obligation", Lower::reference),
         path: cx.prop(&bag, "path", Lower::reference),
         items: cx.prop(&bag, "items", Lower::texts),

@@ -486,7 +486,7 @@ fn step(r: &mut Resolver<'_>, scope: &StepScope<'_>, s: &mut Step, procedure: &s
         }
         StepBody::Parallel { branches } => steps(r, scope, branches, procedure),
         StepBody::Notify { to, obligation } => {
-            r.list(to);
+            r.members(to);
             r.opt(obligation);
         }
         StepBody::Escalate { path, to } => {
@@ -502,7 +502,7 @@ fn override_(r: &mut Resolver<'_>, scope: &StepScope<'_>, o: &mut Override, proc
     common(r, scope, &mut o.common, procedure);
     r.opt(&mut o.decided_by);
     steps(r, scope, &mut o.branches, procedure);
-    r.list(&mut o.to);
+    r.members(&mut o.to);
     r.opt(&mut o.obligation);
     r.opt(&mut o.path);
     r.opt(&mut o.procedure);
@@ -582,5 +582,5 @@ pub(super) fn loose_step(r: &mut Resolver<'_>, s: &mut Step) {
 pub(super) fn loose_override(r: &mut Resolver<'_>, o: &mut Override) {
     r.opt(&mut o.common.owner);
     r.opt(&mut o.decided_by);
-    r.list(&mut o.to);
+    r.members(&mut o.to);
 }

@@ -634,7 +634,7 @@ fn obligation(r: &mut Resolver<'_>, o: &mut Obligation) {
     if let Some(c) = &mut o.clock_starts {
         r.moment(&mut c.value);
     }
-    r.opt(&mut o.to);
+    r.list(&mut o.to);
     r.opt(&mut o.owner);
     r.opt(&mut o.form);
     r.twice_words(&o.regime);
