@@ -32,6 +32,9 @@ pub struct Def {
     pub doc: Option<Span>,
     /// The element it is nested in.
     pub parent: Option<DeclId>,
+    /// What every top-level declaration may say of itself: former names, documents,
+    /// classification (absent when it says none).
+    pub meta: Option<Box<crate::model::Meta>>,
 }
 
 /// A namespace: the top level (declarations and categories), or the children of one element

@@ -146,6 +146,7 @@ procedure t_procedure "T" { end t_end "E" {} }
 obligation t_obligation "T" { to t_external }
 form t_form "T" { kind other }
 training t_training "T" { every 12mo }
+enumeration t_enumeration "T" { values [a] }
 "#;
 
 const TARGET_KINDS: &[Kind] = &[
@@ -165,6 +166,7 @@ const TARGET_KINDS: &[Kind] = &[
     Kind::Obligation,
     Kind::Form,
     Kind::Training,
+    Kind::Enumeration,
 ];
 
 /// The property line that makes `key` refer to `name`.
@@ -203,6 +205,8 @@ fn host(keyword: &str, key: &str, line: &str) -> String {
         )
     } else if d.parents.contains(&Kind::Procedure) {
         format!("procedure host \"H\" {{\n  {keyword} s \"S\" {{\n    {line}\n  }}\n}}\n")
+    } else if d.parents.contains(&Kind::Form) {
+        format!("form host \"H\" {{\n  field f \"F\" {{\n    {line}\n  }}\n}}\n")
     } else if d.parents.contains(&Kind::Communications) {
         format!("communications {{\n  audience a \"A\" {{\n    {line}\n  }}\n}}\n")
     } else {

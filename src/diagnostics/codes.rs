@@ -83,6 +83,7 @@ codes! {
     UseOutsideRoot = "IMP0202", Error, "used file outside the policy root", None;
     UseCycle = "IMP0203", Error, "cycle of `use`", None;
     UseMalformed = "IMP0204", Error, "malformed `use`", None;
+    DocumentNotFound = "IMP0205", Error, "document not found", None;
     // 03: declarations and properties
     UnknownDeclaration = "IMP0301", Error, "unknown declaration", None;
     UnknownProperty = "IMP0302", Error, "unknown property", None;
@@ -102,6 +103,7 @@ codes! {
     ListedTwice = "IMP0406", Warning, "item listed twice", None;
     InvalidName = "IMP0407", Error, "not a valid name", None;
     ReservedName = "IMP0408", Error, "name reserved by the language", None;
+    FormerName = "IMP0409", Warning, "reference by a former name", None;
     // 05: literals
     InvalidDate = "IMP0501", Error, "invalid date", None;
     InvalidTime = "IMP0502", Error, "invalid time of day", None;
@@ -135,6 +137,7 @@ codes! {
     NoBusinessDays = "IMP0611", Error, "business days of a calendar without working hours", None;
     CriteriaCycle = "IMP0612", Error, "criteria defined in terms of themselves", Some("8.4");
     LevelsAndChoices = "IMP0613", Error, "impact with both levels and choices", Some("Annex B");
+    DuplicateValue = "IMP0614", Error, "value listed twice in an enumeration", Some("Annex A");
 }
 
 impl Code {

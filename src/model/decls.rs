@@ -46,6 +46,7 @@ pub struct Policy {
     pub approved_by: Option<Prop<Approval>>,
     pub review: Option<Prop<Every>>,
     pub next_review: Option<Prop<Date>>,
+    pub effective: Option<Prop<Date>>,
     pub purpose: Option<Prop<Text>>,
     pub commitment: Option<Prop<Text>>,
     pub covers: Option<Prop<List<Spanned<Topic>>>>,
@@ -524,6 +525,8 @@ pub struct Obligation {
     pub to: Option<Prop<List<Ref<Recipient>>>>,
     pub owner: Option<Prop<Ref<RoleOrPerson>>>,
     pub form: Option<Prop<Ref<FormId>>>,
+    /// The data elements the notification must carry.
+    pub must_contain: Option<Prop<List<Text>>>,
 }
 
 /// `early_warning 24h`.
@@ -545,6 +548,10 @@ impl HasSpan for Deadline {
 pub struct Form {
     pub id: DeclId,
     pub kind: Option<Prop<Spanned<FormKind>>>,
+    pub version: Option<Prop<Text>>,
+    pub effective: Option<Prop<Date>>,
+    pub owner: Option<Prop<Ref<RoleOrPerson>>>,
+    pub next_review: Option<Prop<Date>>,
     pub fields: Vec<Field>,
 }
 
@@ -555,6 +562,18 @@ pub struct Field {
     pub type_: Option<Prop<Spanned<FieldType>>>,
     pub required: Option<Flag>,
     pub help: Option<Prop<Text>>,
+    /// The values of a choice field, listed.
+    pub choices: Option<Prop<List<Tag>>>,
+    /// The values of a choice field, from an enumeration or an impact.
+    pub values: Option<Prop<Ref<ValueSource>>>,
+}
+
+/// `enumeration data_kind "Kinds of data" { values [health, card, contact] }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Enumeration {
+    pub id: DeclId,
+    pub values: Option<Prop<List<Tag>>>,
+    pub text: Option<Prop<Text>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -586,6 +605,7 @@ pub struct Review {
     pub scheme: Option<Prop<Every>>,
     pub metrics: Option<Prop<List<Tag>>>,
     pub improvements_by: Option<Prop<Ref<RoleOrPerson>>>,
+    pub form: Option<Prop<Ref<FormId>>>,
 }
 
 /// `within 5bd when severity >= sev2`.

@@ -94,6 +94,8 @@ ids! {
     QuantityId => quantities: Quantity,
     /// A named `criteria`.
     CriteriaId => criteria: Criteria,
+    /// An `enumeration`.
+    EnumerationId => enumerations: Enumeration,
 }
 
 /// A `level` of a scale.
@@ -192,6 +194,7 @@ pub enum Loc {
     Fact(FactId),
     Quantity(QuantityId),
     Criteria(CriteriaId),
+    Enumeration(EnumerationId),
 }
 
 impl std::ops::Index<LevelId> for super::Model {

@@ -65,10 +65,23 @@ pub struct Model {
     pub facts: Vec<Fact>,
     pub quantities: Vec<Quantity>,
     pub criteria: Vec<Criteria>,
+    pub enumerations: Vec<Enumeration>,
     /// Every value left open (`tbd`, `{{NAME}}`), in source order.
     pub open: Vec<Open>,
     /// The `##` docs of properties: (key word's span, doc's span), sorted.
     pub prop_docs: Vec<(Span, Span)>,
+}
+
+/// What any top-level declaration may say of itself: `formerly`, `see`, `classification`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Meta {
+    /// Former names: a reference to one still resolves, with a warning.
+    pub formerly: Vec<Tag>,
+    /// Documents: local paths (checked to exist) and web addresses.
+    pub see: Vec<Text>,
+    /// A classification marking (TLP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classification: Option<Spanned<Tlp>>,
 }
 
 /// A value the policy leaves open: the property it stands in is absent from the model, or

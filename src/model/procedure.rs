@@ -17,6 +17,11 @@ use super::vocab::StepKind;
 pub struct Procedure {
     pub id: DeclId,
     pub owner: Option<Prop<Ref<Holder>>>,
+    pub version: Option<Prop<Text>>,
+    pub effective: Option<Prop<Date>>,
+    pub next_review: Option<Prop<Date>>,
+    /// Related procedures ("see also").
+    pub see_also: Vec<Prop<List<Ref<ProcedureId>>>>,
     pub phase: Option<Prop<List<Spanned<super::vocab::Phase>>>>,
     /// The base procedure. Resolution leaves no cycle: in a cycle of `extends` (reported),
     /// the one that closes it has no target.
@@ -41,6 +46,8 @@ pub struct StepCommon {
     pub approved_by: Option<Prop<Quorum<Holder>>>,
     /// Authorities the owner must hold.
     pub needs: Option<Prop<List<Tag>>>,
+    /// The form the step fills in.
+    pub form: Option<Prop<Ref<FormId>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

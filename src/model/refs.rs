@@ -81,6 +81,7 @@ single! {
     FactId => Fact,
     QuantityId => Quantity,
     CriteriaId => Criteria,
+    EnumerationId => Enumeration,
 }
 
 macro_rules! ref_sets {
@@ -155,6 +156,11 @@ ref_sets! {
         Schedule(ScheduleId),
         Team(TeamId),
         Role(RoleId),
+    }
+    /// Where a choice field's values come from.
+    ValueSource {
+        Enumeration(EnumerationId),
+        Impact(ImpactId),
     }
     /// A role or a team: whom a role outranks.
     RoleOrTeam {

@@ -48,6 +48,7 @@ pub enum Kind {
     Fact,
     Quantity,
     Criteria,
+    Enumeration,
 }
 
 impl Kind {
@@ -88,6 +89,7 @@ impl Kind {
             Kind::Fact => "a fact",
             Kind::Quantity => "a quantity",
             Kind::Criteria => "a named criteria",
+            Kind::Enumeration => "an enumeration",
         }
     }
 
@@ -109,6 +111,7 @@ impl Kind {
                 | Kind::Fact
                 | Kind::Quantity
                 | Kind::Criteria
+                | Kind::Enumeration
         )
     }
 
@@ -236,9 +239,33 @@ pub struct DeclSpec {
     pub clause: &'static str,
 }
 
+/// The properties every top-level declaration may have, beside its own.
+pub static COMMON: &[Prop] = &[
+    many(
+        "formerly",
+        Shape::Tags,
+        "a former name: references to it still resolve, with a warning",
+    ),
+    many(
+        "see",
+        Shape::Texts,
+        "a document: a file beside the policy (checked to exist) or a web address",
+    ),
+    p(
+        "classification",
+        Shape::Word(Tlp::WORDS),
+        "a Traffic Light Protocol marking",
+    ),
+];
+
 impl DeclSpec {
+    /// A property of the declaration, its own or one of [`COMMON`] (top-level only).
     pub fn prop(&self, key: &str) -> Option<&'static Prop> {
-        self.props.iter().find(|p| p.key == key)
+        self.props.iter().find(|p| p.key == key).or_else(|| {
+            (self.parents.is_empty() || self.kind == Kind::Category)
+                .then(|| COMMON.iter().find(|p| p.key == key))
+                .flatten()
+        })
     }
 
     /// Whether it may stand at the top level of a file. Categories may also nest.
@@ -292,7 +319,7 @@ pub const PHASES: &[&str] = Phase::WORDS;
 pub const GROUPS: &[&str] = Group::WORDS;
 pub const MOMENTS: &[&str] = MomentWord::WORDS;
 
-const STEP_COMMON: [Prop; 7] = [
+const STEP_COMMON: [Prop; 8] = [
     p("owner", Shape::Ref(HOLDERS), "who carries the step out"),
     p(
         "within",
@@ -312,13 +339,14 @@ const STEP_COMMON: [Prop; 7] = [
         "who must approve before the step starts",
     ),
     p("needs", Shape::Tags, "authorities the owner must hold"),
+    p("form", Shape::Ref(&[K::Form]), "the form the step fills in"),
 ];
 
 macro_rules! step_props {
     ($($extra:expr),* $(,)?) => {
         &[
             STEP_COMMON[0], STEP_COMMON[1], STEP_COMMON[2], STEP_COMMON[3], STEP_COMMON[4],
-            STEP_COMMON[5], STEP_COMMON[6], $($extra),*
+            STEP_COMMON[5], STEP_COMMON[6], STEP_COMMON[7], $($extra),*
         ]
     };
 }
@@ -385,6 +413,7 @@ pub static DECLS: &[DeclSpec] = &[
             ),
             p("review", Shape::Every, "how often the policy is reviewed"),
             p("next_review", Shape::Date, "when the next review is due"),
+            p("effective", Shape::Date, "the date it takes effect"),
             p("purpose", Shape::Text, "why the policy exists"),
             p(
                 "commitment",
@@ -806,6 +835,14 @@ pub static DECLS: &[DeclSpec] = &[
         clause: "7.3",
         props: &[
             p("owner", Shape::Ref(HOLDERS), "who owns the procedure"),
+            p("version", Shape::Text, "document version"),
+            p("effective", Shape::Date, "the date it takes effect"),
+            p("next_review", Shape::Date, "when the next review is due"),
+            many(
+                "see_also",
+                Shape::Refs(&[K::Procedure]),
+                "related procedures",
+            ),
             p("phase", Shape::Words(PHASES), "lifecycle phases it serves"),
             p("extends", Shape::Ref(&[K::Procedure]), "the base procedure"),
             p(
@@ -863,7 +900,11 @@ pub static DECLS: &[DeclSpec] = &[
         summary: "a step that tells someone",
         clause: "8.5",
         props: step_props![
-            p("to", Shape::Audience(PARTIES), "who is told: groups or names"),
+            p(
+                "to",
+                Shape::Audience(PARTIES),
+                "who is told: groups or names"
+            ),
             p(
                 "obligation",
                 Shape::Ref(&[K::Obligation]),
@@ -1046,6 +1087,11 @@ pub static DECLS: &[DeclSpec] = &[
                 "who makes the notification",
             ),
             p("form", Shape::Ref(&[K::Form]), "the form used"),
+            p(
+                "must_contain",
+                Shape::Texts,
+                "the data elements the notification must carry",
+            ),
         ],
     },
     DeclSpec {
@@ -1055,11 +1101,25 @@ pub static DECLS: &[DeclSpec] = &[
         parents: &[],
         summary: "a report form (Annex A)",
         clause: "Annex A",
-        props: &[p(
-            "kind",
-            Shape::Word(FormKind::WORDS),
-            "what the form is for",
-        )],
+        props: &[
+            p("kind", Shape::Word(FormKind::WORDS), "what the form is for"),
+            p("version", Shape::Text, "document version"),
+            p("effective", Shape::Date, "the date it takes effect"),
+            p("owner", Shape::Ref(ROLE_OR_PERSON), "who owns the form"),
+            p("next_review", Shape::Date, "when the next review is due"),
+        ],
+    },
+    DeclSpec {
+        keyword: "enumeration",
+        kind: K::Enumeration,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "a list of values that choice fields share",
+        clause: "Annex A",
+        props: &[
+            p("values", Shape::Tags, "the values, in order"),
+            p("text", Shape::Text, "what the values are"),
+        ],
     },
     DeclSpec {
         keyword: "field",
@@ -1076,6 +1136,12 @@ pub static DECLS: &[DeclSpec] = &[
             ),
             p("required", Shape::Flag, "must be filled in"),
             p("help", Shape::Text, "guidance for the person filling it in"),
+            p("choices", Shape::Tags, "the values of a choice field"),
+            p(
+                "values",
+                Shape::Ref(&[K::Enumeration, K::Impact]),
+                "the values of a choice field, from an enumeration or an impact",
+            ),
         ],
     },
     DeclSpec {
@@ -1142,6 +1208,11 @@ pub static DECLS: &[DeclSpec] = &[
                 "improvements_by",
                 Shape::Ref(ROLE_OR_PERSON),
                 "who carries improvements through",
+            ),
+            p(
+                "form",
+                Shape::Ref(&[K::Form]),
+                "the form the review is recorded on",
             ),
         ],
     },

@@ -88,6 +88,14 @@ vocab! {
         LessonsLearnt = "lessons_learnt",
         Improvement = "improvement",
     }
+    /// Traffic Light Protocol markings (FIRST TLP 2.0).
+    Tlp {
+        Clear = "tlp_clear",
+        Green = "tlp_green",
+        Amber = "tlp_amber",
+        AmberStrict = "tlp_amber_strict",
+        Red = "tlp_red",
+    }
     /// Groups of people an audience may name.
     Group {
         AllStaff = "all_staff",

@@ -36,6 +36,7 @@ impl Lower<'_> {
             span: e.span,
             doc: e.doc,
             parent,
+            meta: None,
         });
         (id, h)
     }

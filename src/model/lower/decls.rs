@@ -152,8 +152,9 @@ pub(super) fn top(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
     }
     let (id, h) = cx.head(spec, e, None);
     cx.no_rest(spec, h.rest);
-    let id = DeclId(id);
     let bag = cx.bag(spec, e);
+    cx.meta(id, &bag);
+    let id = DeclId(id);
     match spec.kind {
         Kind::Organisation => Lowered::Organisation(Box::new(organisation(cx, id, &bag))),
         Kind::Policy => Lowered::Policy(Box::new(policy(cx, id, &bag))),
@@ -189,6 +190,13 @@ pub(super) fn top(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
         Kind::Quantity => Lowered::Quantity(Box::new(Quantity {
             id,
             unit: cx.prop(&bag, "unit", Lower::string),
+            text: cx.prop(&bag, "text", Lower::string),
+        })),
+        Kind::Enumeration => Lowered::Enumeration(Box::new(Enumeration {
+            id,
+            values: cx.prop(&bag, "values", |cx, e| {
+                cx.unique_tags(e, "value", "enumeration")
+            }),
             text: cx.prop(&bag, "text", Lower::string),
         })),
         Kind::Criteria => Lowered::Criteria(Box::new(Criteria {
@@ -300,6 +308,57 @@ fn organisation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Organisation {
 }
 
 impl Lower<'_> {
+    /// Reads the properties of [`schema::COMMON`] into the head `id`.
+    pub fn meta(&mut self, id: u32, bag: &Bag<'_>) {
+        let formerly: Vec<Tag> = self
+            .props(bag, "formerly", Lower::tags)
+            .into_iter()
+            .flat_map(|p| p.value.items)
+            .collect();
+        let see: Vec<Text> = self
+            .props(bag, "see", Lower::texts)
+            .into_iter()
+            .flat_map(|p| p.value.items)
+            .collect();
+        let classification = self
+            .prop(bag, "classification", Lower::word)
+            .map(|p| p.value);
+        if formerly.is_empty() && see.is_empty() && classification.is_none() {
+            return;
+        }
+        self.heads[id as usize].meta = Some(Box::new(crate::model::Meta {
+            formerly,
+            see,
+            classification,
+        }));
+    }
+
+    /// Words, none of them given twice (reported, IMP0614).
+    pub fn unique_tags(&mut self, e: &Entry, what: &str, scope: &str) -> Option<List<Tag>> {
+        let tags = self.tags(e)?;
+        let mut seen: Map<&str, Span> = Map::default();
+        let mut ok = true;
+        for t in &tags.items {
+            let w = self.text(t.span);
+            if let Some(first) = seen.get(w) {
+                self.report(
+                    Diagnostic::new(
+                        Code::DuplicateValue,
+                        t.span,
+                        format!("{what} `{w}` is listed twice in the {scope}"),
+                    )
+                    .label("listed again")
+                    .with_secondary(*first, "first listed here")
+                    .help(format!("list each {what} once")),
+                );
+                ok = false;
+            } else {
+                seen.insert(w, t.span);
+            }
+        }
+        ok.then_some(tags)
+    }
+
     /// `name [within D]`.
     fn ref_within<T: RefTarget>(
         &mut self,
@@ -331,6 +390,7 @@ fn policy(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Policy {
         approved_by: cx.prop(bag, "approved_by", approval),
         review: cx.prop(bag, "review", Lower::every),
         next_review: cx.prop(bag, "next_review", Lower::date),
+        effective: cx.prop(bag, "effective", Lower::date),
         purpose: cx.prop(bag, "purpose", Lower::string),
         commitment: cx.prop(bag, "commitment", Lower::string),
         covers: cx.prop(bag, "covers", Lower::words::<Topic>),
@@ -769,6 +829,7 @@ fn category(
     cx.no_rest(spec, h.rest);
     let name = h.name;
     let bag = cx.bag(spec, e);
+    cx.meta(hid, &bag);
     let c = Category {
         id: DeclId(hid),
         parent: parent.map(|(i, _, span)| Spanned {
@@ -853,6 +914,7 @@ fn escalation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Escalation {
             span: e.span,
             doc: e.doc,
             parent: Some(id.0),
+            meta: None,
         });
         hops.push(Hop {
             id: DeclId(hid),
@@ -1004,6 +1066,7 @@ fn obligation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Obligation {
         to: cx.prop(bag, "to", Lower::references),
         owner: cx.prop(bag, "owner", Lower::reference),
         form: cx.prop(bag, "form", Lower::reference),
+        must_contain: cx.prop(bag, "must_contain", Lower::texts),
     }
 }
 
@@ -1039,6 +1102,10 @@ fn form(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<'_>) -> Fo
                 .and_then(|e| cx.flag(e))
                 .or(inline_required),
             help: cx.prop(&fbag, "help", Lower::string),
+            choices: cx.prop(&fbag, "choices", |cx, e| {
+                cx.unique_tags(e, "choice", "field")
+            }),
+            values: cx.prop(&fbag, "values", Lower::reference),
         };
         if first {
             fields.push(f);
@@ -1050,6 +1117,10 @@ fn form(cx: &mut Lower<'_>, id: DeclId, name: Option<Span>, bag: &Bag<'_>) -> Fo
     Form {
         id,
         kind: cx.prop(bag, "kind", Lower::word),
+        version: cx.prop(bag, "version", Lower::string),
+        effective: cx.prop(bag, "effective", Lower::date),
+        owner: cx.prop(bag, "owner", Lower::reference),
+        next_review: cx.prop(bag, "next_review", Lower::date),
         fields,
     }
 }
@@ -1092,5 +1163,6 @@ fn review(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Review {
         scheme: cx.prop(bag, "scheme", Lower::every),
         metrics: cx.prop(bag, "metrics", Lower::tags),
         improvements_by: cx.prop(bag, "improvements_by", Lower::reference),
+        form: cx.prop(bag, "form", Lower::reference),
     }
 }

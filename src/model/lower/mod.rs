@@ -34,6 +34,8 @@ pub struct Head {
     pub doc: Option<Span>,
     /// The enclosing element, as an index into the fragment's heads.
     pub parent: Option<u32>,
+    /// Former names, documents and classification, when given.
+    pub meta: Option<Box<crate::model::Meta>>,
 }
 
 /// One lowered top-level declaration (or `use`, or what could not be read). Boxed: the
@@ -68,6 +70,7 @@ pub enum Lowered {
     Fact(Box<Fact>),
     Quantity(Box<Quantity>),
     Criteria(Box<Criteria>),
+    Enumeration(Box<Enumeration>),
     /// `use "file.imp"`: the path as written, and the string's span.
     Use {
         path: String,

@@ -89,6 +89,10 @@ pub(super) fn procedure(
     Procedure {
         id,
         owner: cx.prop(bag, "owner", Lower::reference),
+        version: cx.prop(bag, "version", Lower::string),
+        effective: cx.prop(bag, "effective", Lower::date),
+        next_review: cx.prop(bag, "next_review", Lower::date),
+        see_also: cx.props(bag, "see_also", Lower::references),
         phase: cx.prop(bag, "phase", Lower::words),
         extends,
         start: cx.prop(bag, "start", |cx, e| match e.args.first() {
@@ -115,6 +119,7 @@ fn common(cx: &mut Lower<'_>, bag: &Bag<'_>) -> StepCommon {
         precondition: cx.prop(bag, "precondition", Lower::string),
         approved_by: cx.prop(bag, "approved_by", Lower::quorum),
         needs: cx.prop(bag, "needs", Lower::tags),
+        form: cx.prop(bag, "form", Lower::reference),
     }
 }
 

@@ -326,6 +326,9 @@ impl<'a> Registry<'a> {
             Lowered::Criteria(v) => {
                 simple!(v, criteria, Criteria, CriteriaId);
             }
+            Lowered::Enumeration(v) => {
+                simple!(v, enumerations, Enumeration, EnumerationId);
+            }
             Lowered::Scale(v) => {
                 with_items!(
                     v, scales, Scale, ScaleId, levels, Level, LevelId, scale, true
@@ -486,6 +489,7 @@ pub(super) fn def_of(head: &Head, loc: Loc, parent: Option<DeclId>) -> Def {
         span: head.span,
         doc: head.doc,
         parent,
+        meta: head.meta.clone(),
     }
 }
 
@@ -537,6 +541,17 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|c| c.iter().enumerate().map(|(i, w)| (*w, i as u32)).collect())
             .collect();
+        let mut former: Map<&'a str, DeclId> = Map::default();
+        for (id, def) in self.index.defs() {
+            for t in def.meta.iter().flat_map(|m| &m.formerly) {
+                let name = sources.slice(t.span);
+                // A name in use is never a former name; the first to claim one keeps it.
+                if self.index.lookup(sources, Scope::Top, name).is_none() {
+                    former.entry(name).or_insert(id);
+                }
+            }
+        }
+        self.former = former;
         self.calendars = (0..model.calendars.len() as u32).map(CalendarId).collect();
         self.calendar_decls = model.calendars.iter().map(|c| c.id).collect();
         self.calendar_has_hours = model

@@ -34,6 +34,8 @@ pub struct Resolver<'a> {
     pub impact_choices: Vec<Vec<&'a str>>,
     /// The same, word to position.
     pub choice_index: Vec<Map<&'a str, u32>>,
+    /// Former names (`formerly`) of top-level declarations.
+    pub former: Map<&'a str, DeclId>,
     pub calendars: Vec<CalendarId>,
     pub calendar_decls: Vec<DeclId>,
     pub calendar_has_hours: Vec<bool>,
@@ -69,6 +71,7 @@ impl<'a> Resolver<'a> {
             impact_levels: Vec::new(),
             impact_choices: Vec::new(),
             choice_index: Vec::new(),
+            former: Map::default(),
             calendars: Vec::new(),
             calendar_decls: Vec::new(),
             calendar_has_hours: Vec::new(),
@@ -138,10 +141,47 @@ impl<'a> Resolver<'a> {
                 );
                 None
             }
-            None => {
-                self.unknown(name, span, kinds);
-                None
-            }
+            None => match self.former.get(name).copied() {
+                Some(id) => {
+                    self.mark_used(id);
+                    self.index.add_ref(span, id);
+                    let def = self.index.def(id);
+                    let now = def.name.map_or("", |n| self.sources.slice(n));
+                    let at = def.name.unwrap_or(def.keyword);
+                    let target = T::from_loc(def.loc);
+                    let (article, kind) = (def.kind.article(), def.kind);
+                    let d = Diagnostic::new(
+                        Code::FormerName,
+                        span,
+                        format!("`{name}` is the former name of `{now}`"),
+                    )
+                    .label(format!("renamed to `{now}`"))
+                    .with_secondary(at, format!("{article}, formerly `{name}`"))
+                    .help(format!("write the new name: `{now}`"));
+                    self.report(d);
+                    if target.is_none() {
+                        let help = self.hint(name, kinds);
+                        self.report(
+                            Diagnostic::new(
+                                Code::WrongKind,
+                                span,
+                                format!(
+                                    "`{name}` is {}, not {}",
+                                    kind.article(),
+                                    kinds_phrase(kinds)
+                                ),
+                            )
+                            .label(format!("expected {}", kinds_phrase(kinds)))
+                            .help(help),
+                        );
+                    }
+                    target
+                }
+                None => {
+                    self.unknown(name, span, kinds);
+                    None
+                }
+            },
         }
     }
 

@@ -269,6 +269,11 @@ pub(super) fn register_and_resolve(
         }
         let proc = &mut m.procedures[p];
         r.opt(&mut proc.owner);
+        for l in &mut proc.see_also {
+            for it in &mut l.value.items {
+                r.resolve(it);
+            }
+        }
         r.twice_words(&proc.phase);
         if let Some(s) = &mut proc.start {
             step_ref(r, &scope, &mut s.value, &pname);
@@ -461,6 +466,7 @@ fn steps(
 fn common(r: &mut Resolver<'_>, scope: &StepScope<'_>, c: &mut StepCommon, procedure: &str) {
     r.opt(&mut c.owner);
     r.within(&mut c.within);
+    r.opt(&mut c.form);
     steps(r, scope, &mut c.next, procedure);
     r.quorum(&mut c.approved_by);
     r.twice_words(&c.needs);
@@ -560,6 +566,11 @@ pub(super) fn piled_procedure(r: &mut Resolver<'_>, m: &Model, p: &mut Procedure
         .and_then(|h| h.name)
         .map_or(String::new(), |n| r.text(n).to_string());
     r.opt(&mut p.owner);
+    for l in &mut p.see_also {
+        for it in &mut l.value.items {
+            r.resolve(it);
+        }
+    }
     if let Some(s) = &mut p.start {
         step_ref(r, &scope, &mut s.value, &pname);
     }

@@ -286,6 +286,16 @@ pub(super) fn model(r: &mut Resolver<'_>, m: &mut Model) {
     for c in &mut m.criteria {
         criteria(r, c);
     }
+    for f in &mut m.forms {
+        form(r, f);
+    }
+}
+
+fn form(r: &mut Resolver<'_>, f: &mut Form) {
+    r.opt(&mut f.owner);
+    for field in &mut f.fields {
+        r.opt(&mut field.values);
+    }
 }
 
 fn fact(r: &mut Resolver<'_>, f: &mut Fact) {
@@ -318,13 +328,13 @@ pub(super) fn pile(r: &mut Resolver<'_>, m: &Model, pile: &mut Pile) {
             Lowered::Evidence(v) => evidence(r, v),
             Lowered::Communications(v) => communications(r, v),
             Lowered::Obligation(v) => obligation(r, v),
-            Lowered::Form(_) => {}
+            Lowered::Form(v) => form(r, v),
             Lowered::Training(v) => training(r, v),
             Lowered::Exercise(v) => exercise(r, v),
             Lowered::Review(v) => review(r, v),
             Lowered::Fact(v) => fact(r, v),
             Lowered::Criteria(v) => criteria(r, v),
-            Lowered::Moment(_) | Lowered::Quantity(_) => {}
+            Lowered::Moment(_) | Lowered::Quantity(_) | Lowered::Enumeration(_) => {}
             Lowered::Use { .. } | Lowered::Unknown { .. } | Lowered::Error { .. } => {}
         }
     }
@@ -637,6 +647,7 @@ fn obligation(r: &mut Resolver<'_>, o: &mut Obligation) {
     r.list(&mut o.to);
     r.opt(&mut o.owner);
     r.opt(&mut o.form);
+
     r.twice_words(&o.regime);
 }
 
@@ -662,5 +673,6 @@ fn review(r: &mut Resolver<'_>, v: &mut Review) {
     r.opt(&mut v.owner);
     r.every(&mut v.scheme);
     r.opt(&mut v.improvements_by);
+    r.opt(&mut v.form);
     r.twice_words(&v.metrics);
 }
