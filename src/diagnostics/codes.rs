@@ -138,6 +138,9 @@ codes! {
     CriteriaCycle = "IMP0612", Error, "criteria defined in terms of themselves", Some("8.4");
     LevelsAndChoices = "IMP0613", Error, "impact with both levels and choices", Some("Annex B");
     DuplicateValue = "IMP0614", Error, "value listed twice in an enumeration", Some("Annex A");
+    MappedTwice = "IMP0615", Error, "level mapped twice", Some("8.4");
+    PhaseTwice = "IMP0616", Error, "phase listed twice in a lifecycle", Some("6");
+    UnknownPhase = "IMP0617", Error, "phase not in the lifecycle", Some("6");
 }
 
 impl Code {

@@ -47,6 +47,8 @@ pub struct Policy {
     pub review: Option<Prop<Every>>,
     pub next_review: Option<Prop<Date>>,
     pub effective: Option<Prop<Date>>,
+    /// The lifecycle procedures follow unless they name their own.
+    pub lifecycle: Option<Prop<LifecycleRef>>,
     pub purpose: Option<Prop<Text>>,
     pub commitment: Option<Prop<Text>>,
     pub covers: Option<Prop<List<Spanned<Topic>>>>,
@@ -195,6 +197,8 @@ pub struct Team {
     pub members: Option<Prop<List<Ref<RoleOrPerson>>>>,
     pub on_call: Option<Prop<Ref<ScheduleId>>>,
     pub purpose: Option<Prop<Text>>,
+    /// The parent team of a sub-team.
+    pub reports_to: Option<Prop<Ref<TeamId>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -230,6 +234,66 @@ pub struct Schedule {
     pub hours: Vec<Prop<Window>>,
     pub rotate: Option<Prop<Rotation>>,
     pub calendar: Option<Prop<Ref<CalendarId>>>,
+    /// The rotation's anchor: the first person's turn begins on this day.
+    pub starts: Option<Prop<Date>>,
+    /// The time of day turns change.
+    pub handover: Option<Prop<Spanned<ClockTime>>>,
+    /// Regions in turn: the one in its working hours is on call.
+    pub follow_the_sun: Option<Prop<List<Ref<RegionId>>>>,
+}
+
+/// `lifecycle ours "Our lifecycle" { phases [prepare, detect, respond, learn] }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lifecycle {
+    pub id: DeclId,
+    pub phases: Option<Prop<List<Tag>>>,
+    pub text: Option<Prop<Text>>,
+}
+
+/// A lifecycle: one the language knows, or a declared one.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum LifecycleRef {
+    Builtin(Spanned<BuiltinLifecycle>),
+    Declared(Ref<LifecycleId>),
+}
+
+impl HasSpan for LifecycleRef {
+    fn span(&self) -> Span {
+        match self {
+            LifecycleRef::Builtin(b) => b.span,
+            LifecycleRef::Declared(r) => r.span,
+        }
+    }
+}
+
+/// `region emea "Europe" { timezone "Europe/London"; hours mon-fri 08:00-18:00 }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Region {
+    pub id: DeclId,
+    pub timezone: Option<Prop<TimeZone>>,
+    pub hours: Vec<Prop<Window>>,
+    pub on_call: Option<Prop<Ref<ScheduleId>>>,
+}
+
+/// `metric time_to_contain "Time to contain" { from detection; to containment }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metric {
+    pub id: DeclId,
+    pub from: Option<Prop<MomentRef>>,
+    pub to: Option<Prop<MomentRef>>,
+    pub target: Option<Prop<Within>>,
+    pub text: Option<Prop<Text>>,
+}
+
+/// `action_item mfa_rollout "Roll out MFA" { owner cio; due 2026-06-30 }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionItem {
+    pub id: DeclId,
+    pub owner: Option<Prop<Ref<Holder>>>,
+    pub due: Option<Prop<Date>>,
+    pub text: Option<Prop<Text>>,
+    pub done: Option<Flag>,
 }
 
 /// `weekly [carol, dave]`.
@@ -535,6 +599,10 @@ pub struct Deadline {
     pub name: Tag,
     /// `72h`, `required`, `tbd`...: the time limit.
     pub within: Within,
+    /// `since 2025-01-17`: in force from this day.
+    pub since: Option<Date>,
+    /// `until 2025-01-17`: in force up to (not including) this day.
+    pub until: Option<Date>,
     pub span: Span,
 }
 
@@ -606,6 +674,8 @@ pub struct Review {
     pub metrics: Option<Prop<List<Tag>>>,
     pub improvements_by: Option<Prop<Ref<RoleOrPerson>>>,
     pub form: Option<Prop<Ref<FormId>>>,
+    /// Further reviews, each with its own clock.
+    pub follow_ups: Vec<Prop<PostIncident>>,
 }
 
 /// `within 5bd when severity >= sev2`.

@@ -96,6 +96,14 @@ ids! {
     CriteriaId => criteria: Criteria,
     /// An `enumeration`.
     EnumerationId => enumerations: Enumeration,
+    /// A `region`.
+    RegionId => regions: Region,
+    /// A `metric`.
+    MetricId => metrics: Metric,
+    /// An `action_item`.
+    ActionItemId => action_items: ActionItem,
+    /// A `lifecycle`.
+    LifecycleId => lifecycles: Lifecycle,
 }
 
 /// A `level` of a scale.
@@ -195,6 +203,10 @@ pub enum Loc {
     Quantity(QuantityId),
     Criteria(CriteriaId),
     Enumeration(EnumerationId),
+    Region(RegionId),
+    Metric(MetricId),
+    ActionItem(ActionItemId),
+    Lifecycle(LifecycleId),
 }
 
 impl std::ops::Index<LevelId> for super::Model {

@@ -66,6 +66,10 @@ pub struct Model {
     pub quantities: Vec<Quantity>,
     pub criteria: Vec<Criteria>,
     pub enumerations: Vec<Enumeration>,
+    pub regions: Vec<Region>,
+    pub metrics: Vec<Metric>,
+    pub action_items: Vec<ActionItem>,
+    pub lifecycles: Vec<Lifecycle>,
     /// Every value left open (`tbd`, `{{NAME}}`), in source order.
     pub open: Vec<Open>,
     /// The `##` docs of properties: (key word's span, doc's span), sorted.

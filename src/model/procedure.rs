@@ -12,6 +12,7 @@ use super::ids::*;
 use super::refs::*;
 use super::value::*;
 use super::vocab::StepKind;
+use crate::source::Span;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Procedure {
@@ -23,6 +24,12 @@ pub struct Procedure {
     /// Related procedures ("see also").
     pub see_also: Vec<Prop<List<Ref<ProcedureId>>>>,
     pub phase: Option<Prop<List<Spanned<super::vocab::Phase>>>>,
+    /// The lifecycle whose phases it follows.
+    pub lifecycle: Option<Prop<super::decls::LifecycleRef>>,
+    /// With a lifecycle, the phases of it the procedure serves (`phase` then names them).
+    pub lifecycle_phases: Option<Prop<List<Tag>>>,
+    /// Its `during` blocks: the steps of one phase each.
+    pub stages: Vec<Stage>,
     /// The base procedure. Resolution leaves no cycle: in a cycle of `extends` (reported),
     /// the one that closes it has no target.
     pub extends: Option<Prop<Ref<ProcedureId>>>,
@@ -32,6 +39,19 @@ pub struct Procedure {
     pub steps: Vec<Step>,
     /// Changes to steps of the base procedure.
     pub overrides: Vec<Override>,
+}
+
+/// `during containment { owner isirt; action .. }`: the steps of one phase, with its owner.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stage {
+    /// The `during` key word.
+    pub key: Span,
+    /// The phase, a word of the procedure's lifecycle.
+    pub phase: Tag,
+    pub owner: Option<Prop<Ref<Holder>>>,
+    /// Its steps: positions in the procedure's `steps`.
+    pub steps: Vec<u32>,
+    pub span: Span,
 }
 
 /// What every kind of step may have.

@@ -82,6 +82,8 @@ single! {
     QuantityId => Quantity,
     CriteriaId => Criteria,
     EnumerationId => Enumeration,
+    RegionId => Region,
+    LifecycleId => Lifecycle,
 }
 
 macro_rules! ref_sets {

@@ -49,6 +49,11 @@ pub enum Kind {
     Quantity,
     Criteria,
     Enumeration,
+    Region,
+    Metric,
+    ActionItem,
+    Lifecycle,
+    Stage,
 }
 
 impl Kind {
@@ -90,6 +95,11 @@ impl Kind {
             Kind::Quantity => "a quantity",
             Kind::Criteria => "a named criteria",
             Kind::Enumeration => "an enumeration",
+            Kind::Region => "a region",
+            Kind::Metric => "a metric",
+            Kind::ActionItem => "an action item",
+            Kind::Lifecycle => "a lifecycle",
+            Kind::Stage => "a phase block",
         }
     }
 
@@ -112,6 +122,7 @@ impl Kind {
                 | Kind::Quantity
                 | Kind::Criteria
                 | Kind::Enumeration
+                | Kind::Region
         )
     }
 
@@ -211,6 +222,10 @@ pub enum Shape {
     Holders(&'static [Kind]),
     /// `[scribe, liaison]`, optionally `in isirt`.
     Exclusive,
+    /// A time of day, `09:00`.
+    Time,
+    /// A lifecycle: `iso27035`, `nist_800_61` or a declared one.
+    Lifecycle,
 }
 
 /// One property of a declaration.
@@ -414,6 +429,11 @@ pub static DECLS: &[DeclSpec] = &[
             p("review", Shape::Every, "how often the policy is reviewed"),
             p("next_review", Shape::Date, "when the next review is due"),
             p("effective", Shape::Date, "the date it takes effect"),
+            p(
+                "lifecycle",
+                Shape::Lifecycle,
+                "the lifecycle every procedure follows unless it names its own",
+            ),
             p("purpose", Shape::Text, "why the policy exists"),
             p(
                 "commitment",
@@ -523,6 +543,11 @@ pub static DECLS: &[DeclSpec] = &[
                 "the team's on-call rota",
             ),
             p("purpose", Shape::Text, "what the team is for"),
+            p(
+                "reports_to",
+                Shape::Ref(&[K::Team]),
+                "the parent team this sub-team reports to",
+            ),
         ],
     },
     DeclSpec {
@@ -561,6 +586,17 @@ pub static DECLS: &[DeclSpec] = &[
                 "calendar",
                 Shape::Ref(&[K::Calendar]),
                 "holidays the rota follows",
+            ),
+            p(
+                "starts",
+                Shape::Date,
+                "the rotation's anchor: the day the first person's turn begins",
+            ),
+            p("handover", Shape::Time, "the time of day turns change"),
+            p(
+                "follow_the_sun",
+                Shape::Refs(&[K::Region]),
+                "regions in turn: the one in its working hours is on call",
             ),
         ],
     },
@@ -844,6 +880,11 @@ pub static DECLS: &[DeclSpec] = &[
                 "related procedures",
             ),
             p("phase", Shape::Words(PHASES), "lifecycle phases it serves"),
+            p(
+                "lifecycle",
+                Shape::Lifecycle,
+                "the lifecycle whose phases it follows",
+            ),
             p("extends", Shape::Ref(&[K::Procedure]), "the base procedure"),
             p(
                 "start",
@@ -854,10 +895,19 @@ pub static DECLS: &[DeclSpec] = &[
         ],
     },
     DeclSpec {
+        keyword: "during",
+        kind: K::Stage,
+        name: NameRule::Required,
+        parents: &[K::Procedure],
+        summary: "the steps of one phase of the lifecycle, with the phase's owner",
+        clause: "7.3",
+        props: &[p("owner", Shape::Ref(HOLDERS), "who owns the phase")],
+    },
+    DeclSpec {
         keyword: "action",
         kind: K::Step,
         name: NameRule::Required,
-        parents: &[K::Procedure],
+        parents: &[K::Procedure, K::Stage],
         summary: "a step that does something",
         clause: "8.5",
         props: step_props![],
@@ -866,7 +916,7 @@ pub static DECLS: &[DeclSpec] = &[
         keyword: "decision",
         kind: K::Step,
         name: NameRule::Required,
-        parents: &[K::Procedure],
+        parents: &[K::Procedure, K::Stage],
         summary: "a step that chooses between options",
         clause: "8.4",
         props: step_props![p("decided_by", Shape::Ref(HOLDERS), "who decides")],
@@ -887,7 +937,7 @@ pub static DECLS: &[DeclSpec] = &[
         keyword: "parallel",
         kind: K::Step,
         name: NameRule::Required,
-        parents: &[K::Procedure],
+        parents: &[K::Procedure, K::Stage],
         summary: "a step that starts branches at once",
         clause: "8.5",
         props: step_props![p("branches", Shape::Steps, "the steps that run at once")],
@@ -896,7 +946,7 @@ pub static DECLS: &[DeclSpec] = &[
         keyword: "notify",
         kind: K::Step,
         name: NameRule::Required,
-        parents: &[K::Procedure],
+        parents: &[K::Procedure, K::Stage],
         summary: "a step that tells someone",
         clause: "8.5",
         props: step_props![
@@ -916,7 +966,7 @@ pub static DECLS: &[DeclSpec] = &[
         keyword: "escalate",
         kind: K::Step,
         name: NameRule::Required,
-        parents: &[K::Procedure],
+        parents: &[K::Procedure, K::Stage],
         summary: "a step that escalates",
         clause: "8.5",
         props: step_props![
@@ -932,7 +982,7 @@ pub static DECLS: &[DeclSpec] = &[
         keyword: "collect",
         kind: K::Step,
         name: NameRule::Required,
-        parents: &[K::Procedure],
+        parents: &[K::Procedure, K::Stage],
         summary: "a step that collects evidence",
         clause: "8.5",
         props: step_props![p("items", Shape::Texts, "what is collected")],
@@ -941,7 +991,7 @@ pub static DECLS: &[DeclSpec] = &[
         keyword: "run",
         kind: K::Step,
         name: NameRule::Required,
-        parents: &[K::Procedure],
+        parents: &[K::Procedure, K::Stage],
         summary: "a step that runs another procedure",
         clause: "7.3",
         props: step_props![p(
@@ -954,7 +1004,7 @@ pub static DECLS: &[DeclSpec] = &[
         keyword: "end",
         kind: K::Step,
         name: NameRule::Required,
-        parents: &[K::Procedure],
+        parents: &[K::Procedure, K::Stage],
         summary: "a step that ends the procedure",
         clause: "8.5",
         props: step_props![
@@ -1214,6 +1264,69 @@ pub static DECLS: &[DeclSpec] = &[
                 Shape::Ref(&[K::Form]),
                 "the form the review is recorded on",
             ),
+            when(
+                "follow_up",
+                Shape::Within,
+                true,
+                "a further review with its own clock, and when it is held",
+            ),
+        ],
+    },
+    DeclSpec {
+        keyword: "lifecycle",
+        kind: K::Lifecycle,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "the phases of incident management, in order",
+        clause: "6",
+        props: &[
+            p("phases", Shape::Tags, "the phases, in order"),
+            p("text", Shape::Text, "where the lifecycle comes from"),
+        ],
+    },
+    DeclSpec {
+        keyword: "region",
+        kind: K::Region,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "a region of a follow-the-sun rota: its zone, its hours and its rota",
+        clause: "7.5",
+        props: &[
+            p("timezone", Shape::TimeZone, "the region's time zone"),
+            many("hours", Shape::Window, "its working hours"),
+            p(
+                "on_call",
+                Shape::Ref(&[K::Schedule]),
+                "who is on call in the region",
+            ),
+        ],
+    },
+    DeclSpec {
+        keyword: "metric",
+        kind: K::Metric,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "a measure of the scheme: from one moment to another, with a target",
+        clause: "9",
+        props: &[
+            p("from", Shape::Moment, "the moment it starts"),
+            p("to", Shape::Moment, "the moment it ends"),
+            p("target", Shape::Within, "the target"),
+            p("text", Shape::Text, "what is measured"),
+        ],
+    },
+    DeclSpec {
+        keyword: "action_item",
+        kind: K::ActionItem,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "an improvement to carry out, with its owner and due date",
+        clause: "9",
+        props: &[
+            p("owner", Shape::Ref(HOLDERS), "who carries it out"),
+            p("due", Shape::Date, "when it is due"),
+            p("text", Shape::Text, "what is to be done"),
+            p("done", Shape::Flag, "it is done"),
         ],
     },
     DeclSpec {
@@ -1314,6 +1427,8 @@ impl Shape {
             Shape::Term => "`higher` or `lower`",
             Shape::Moment => "a moment, e.g. `detection` or `board_meeting`",
             Shape::Holders(_) => "a name, or `any` and a list, e.g. `any [alice, bob]`",
+            Shape::Time => "a time of day, e.g. `09:00`",
+            Shape::Lifecycle => "a lifecycle, e.g. `iso27035`, `nist_800_61` or a declared one",
             Shape::Exclusive => "a list of roles, optionally `in` a team, e.g. `[scribe] in isirt`",
         }
     }

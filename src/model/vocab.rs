@@ -52,6 +52,30 @@ macro_rules! vocab {
     };
 }
 
+impl BuiltinLifecycle {
+    /// Its phases, in order.
+    pub fn phases(self) -> &'static [&'static str] {
+        match self {
+            // ISO/IEC 27035-1: plan and prepare; detection and reporting; assessment and
+            // decision; responses; lessons learnt (TR 18044 clause 6).
+            BuiltinLifecycle::Iso27035 => &[
+                "plan_and_prepare",
+                "detection_and_reporting",
+                "assessment_and_decision",
+                "responses",
+                "lessons_learnt",
+            ],
+            // NIST SP 800-61.
+            BuiltinLifecycle::Nist80061 => &[
+                "preparation",
+                "detection_and_analysis",
+                "containment_eradication_and_recovery",
+                "post_incident_activity",
+            ],
+        }
+    }
+}
+
 /// A fixed vocabulary.
 pub trait Vocab: Copy + Sized {
     const WORDS: &'static [&'static str];
@@ -87,6 +111,11 @@ vocab! {
         Review = "review",
         LessonsLearnt = "lessons_learnt",
         Improvement = "improvement",
+    }
+    /// The lifecycles the language knows.
+    BuiltinLifecycle {
+        Iso27035 = "iso27035",
+        Nist80061 = "nist_800_61",
     }
     /// Traffic Light Protocol markings (FIRST TLP 2.0).
     Tlp {

@@ -192,6 +192,33 @@ pub(super) fn top(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
             unit: cx.prop(&bag, "unit", Lower::string),
             text: cx.prop(&bag, "text", Lower::string),
         })),
+        Kind::Lifecycle => Lowered::Lifecycle(Box::new(Lifecycle {
+            id,
+            phases: cx.prop(&bag, "phases", |cx, e| {
+                cx.unique_tags_coded(e, "phase", "lifecycle", Code::PhaseTwice)
+            }),
+            text: cx.prop(&bag, "text", Lower::string),
+        })),
+        Kind::Region => Lowered::Region(Box::new(Region {
+            id,
+            timezone: cx.prop(&bag, "timezone", Lower::timezone),
+            hours: cx.props(&bag, "hours", Lower::window),
+            on_call: cx.prop(&bag, "on_call", Lower::reference),
+        })),
+        Kind::Metric => Lowered::Metric(Box::new(Metric {
+            id,
+            from: cx.prop(&bag, "from", Lower::moment),
+            to: cx.prop(&bag, "to", Lower::moment),
+            target: cx.prop(&bag, "target", Lower::within),
+            text: cx.prop(&bag, "text", Lower::string),
+        })),
+        Kind::ActionItem => Lowered::ActionItem(Box::new(ActionItem {
+            id,
+            owner: cx.prop(&bag, "owner", Lower::reference),
+            due: cx.prop(&bag, "due", Lower::date),
+            text: cx.prop(&bag, "text", Lower::string),
+            done: bag.first("done").and_then(|e| cx.flag(e)),
+        })),
         Kind::Enumeration => Lowered::Enumeration(Box::new(Enumeration {
             id,
             values: cx.prop(&bag, "values", |cx, e| {
@@ -205,6 +232,7 @@ pub(super) fn top(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
             text: cx.prop(&bag, "text", Lower::string),
         })),
         Kind::Category
+        | Kind::Stage
         | Kind::Hop
         | Kind::Level
         | Kind::Step
@@ -268,9 +296,10 @@ fn unknown_decl(cx: &mut Lower<'_>, e: &Entry) {
         "key words are written in ASCII letters: see the declarations in docs/language.md"
             .to_string()
     } else {
-        match (suggest(key, schema::keywords(None)), schema::home_of(key)) {
-            (Some(s), _) => format!("did you mean `{s}`?"),
-            (None, Some(home)) => home,
+        // A key word of a nested declaration says where it goes, before any look-alike.
+        match (schema::home_of(key), suggest(key, schema::keywords(None))) {
+            (Some(home), _) => home,
+            (None, Some(s)) => format!("did you mean `{s}`?"),
             (None, None) => did_you_mean(key, schema::keywords(None), "the declarations are"),
         }
     };
@@ -335,15 +364,25 @@ impl Lower<'_> {
 
     /// Words, none of them given twice (reported, IMP0614).
     pub fn unique_tags(&mut self, e: &Entry, what: &str, scope: &str) -> Option<List<Tag>> {
+        self.unique_tags_coded(e, what, scope, Code::DuplicateValue)
+    }
+
+    /// Words, none of them given twice (reported with `code`).
+    pub fn unique_tags_coded(
+        &mut self,
+        e: &Entry,
+        what: &str,
+        scope: &str,
+        code: Code,
+    ) -> Option<List<Tag>> {
         let tags = self.tags(e)?;
         let mut seen: Map<&str, Span> = Map::default();
-        let mut ok = true;
         for t in &tags.items {
             let w = self.text(t.span);
             if let Some(first) = seen.get(w) {
                 self.report(
                     Diagnostic::new(
-                        Code::DuplicateValue,
+                        code,
                         t.span,
                         format!("{what} `{w}` is listed twice in the {scope}"),
                     )
@@ -351,12 +390,12 @@ impl Lower<'_> {
                     .with_secondary(*first, "first listed here")
                     .help(format!("list each {what} once")),
                 );
-                ok = false;
             } else {
                 seen.insert(w, t.span);
             }
         }
-        ok.then_some(tags)
+        // Kept with its repeats (reported): the values are still what the author listed.
+        Some(tags)
     }
 
     /// `name [within D]`.
@@ -391,6 +430,7 @@ fn policy(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Policy {
         review: cx.prop(bag, "review", Lower::every),
         next_review: cx.prop(bag, "next_review", Lower::date),
         effective: cx.prop(bag, "effective", Lower::date),
+        lifecycle: cx.prop(bag, "lifecycle", Lower::lifecycle),
         purpose: cx.prop(bag, "purpose", Lower::string),
         commitment: cx.prop(bag, "commitment", Lower::string),
         covers: cx.prop(bag, "covers", Lower::words::<Topic>),
@@ -532,6 +572,7 @@ fn team(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Team {
         members: cx.prop(bag, "members", Lower::references),
         on_call: cx.prop(bag, "on_call", Lower::reference),
         purpose: cx.prop(bag, "purpose", Lower::string),
+        reports_to: cx.prop(bag, "reports_to", Lower::reference),
     }
 }
 
@@ -611,6 +652,9 @@ fn schedule(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Schedule {
             })
         }),
         calendar: cx.prop(bag, "calendar", Lower::reference),
+        starts: cx.prop(bag, "starts", Lower::date),
+        handover: cx.prop(bag, "handover", Lower::time_of_day),
+        follow_the_sun: cx.prop(bag, "follow_the_sun", Lower::references),
     }
 }
 
@@ -1028,13 +1072,49 @@ fn obligation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Obligation {
                 continue;
             }
         };
-        cx.extra(e, shape, 1 + used);
+        // `since DATE`, `until DATE`: the period the value is in force.
+        let mut at = 1 + used;
+        let mut since = None;
+        let mut until = None;
+        let mut bad_period = false;
+        while let Some(k) = e.args.get(at).filter(|k| k.is_atom()) {
+            let slot = match cx.text(k.span) {
+                "since" if since.is_none() => &mut since,
+                "until" if until.is_none() => &mut until,
+                _ => break,
+            };
+            match e.args.get(at + 1) {
+                Some(dv) => *slot = cx.date_arg(dv),
+                None => cx.bad_value(e, Shape::Date, Some(k)),
+            }
+            bad_period |= slot.is_none();
+            at += 2;
+        }
+        cx.extra(e, shape, at);
         let Some(within) = d else { continue };
-        let name = cx.text(a.span);
-        if let Some(first) = deadlines
-            .iter()
-            .find(|p| cx.text(p.value.name.span) == name)
+        if bad_period {
+            continue;
+        }
+        if let (Some(s), Some(u)) = (since, until)
+            && s.date >= u.date
         {
+            cx.report(
+                Diagnostic::new(
+                    Code::EmptyRange,
+                    s.span.join(u.span),
+                    "this period ends before it starts",
+                )
+                .label("`since` is not before `until`")
+                .help("write the earlier date after `since` and the later after `until`"),
+            );
+            continue;
+        }
+        let name = cx.text(a.span);
+        let dated = since.is_some() || until.is_some();
+        if let Some(first) = deadlines.iter().find(|p| {
+            cx.text(p.value.name.span) == name
+                && !(dated && (p.value.since.is_some() || p.value.until.is_some()))
+        }) {
             cx.report(
                 Diagnostic::new(
                     Code::DuplicateName,
@@ -1043,7 +1123,7 @@ fn obligation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Obligation {
                 )
                 .label("second deadline of this name")
                 .with_secondary(first.value.name.span, "first given here")
-                .help("give each deadline its own name, or keep one of the two"),
+                .help("give each deadline its own name, keep one of the two, or say since when each is in force: `since 2025-01-17`"),
             );
             continue;
         }
@@ -1052,6 +1132,8 @@ fn obligation(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Obligation {
             value: Deadline {
                 name: Tag { span: a.span },
                 within,
+                since,
+                until,
                 span: e.args_span(),
             },
         });
@@ -1164,5 +1246,13 @@ fn review(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Review {
         metrics: cx.prop(bag, "metrics", Lower::tags),
         improvements_by: cx.prop(bag, "improvements_by", Lower::reference),
         form: cx.prop(bag, "form", Lower::reference),
+        follow_ups: cx.props(bag, "follow_up", |cx, e| {
+            let within = cx.within(e)?;
+            Some(PostIncident {
+                within,
+                when: cx.when_of(e),
+                span: e.args_span(),
+            })
+        }),
     }
 }

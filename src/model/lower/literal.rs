@@ -482,6 +482,11 @@ fn time_fix(text: &str) -> Option<String> {
     Some(format!("{hour:02}:{m}"))
 }
 
+/// Reads one time of day, `HH:MM` (`24:00` is refused: it ends a window only).
+pub fn time_of_day(text: &str) -> Result<ClockTime, Bad> {
+    clock(text, false)
+}
+
 /// Reads one time of a range, `end` saying whether it ends the range (so may be `24:00`).
 fn clock(text: &str, end: bool) -> Result<ClockTime, Bad> {
     match time_of(text) {

@@ -71,6 +71,10 @@ pub enum Lowered {
     Quantity(Box<Quantity>),
     Criteria(Box<Criteria>),
     Enumeration(Box<Enumeration>),
+    Region(Box<Region>),
+    Metric(Box<Metric>),
+    ActionItem(Box<ActionItem>),
+    Lifecycle(Box<Lifecycle>),
     /// `use "file.imp"`: the path as written, and the string's span.
     Use {
         path: String,

@@ -27,7 +27,33 @@ pub(super) fn procedure(
     let extends = cx.prop(bag, "extends", crate::model::lower::Lower::reference);
     let has_extends = bag.has("extends");
     let pname = name.map(|n| cx.text(n).to_string());
+    let mut stages: Vec<Stage> = Vec::new();
+    // The children in order, those of `during` blocks in place of their block.
+    let mut children: Vec<(&'static DeclSpec, &Entry, Option<usize>)> = Vec::new();
     for (spec, e) in &bag.children {
+        if spec.keyword == "during" {
+            let h = cx.header(spec, e);
+            cx.no_rest(spec, h.rest);
+            let sbag = cx.bag(spec, e);
+            let owner = cx.prop(&sbag, "owner", Lower::reference);
+            if let Some(phase) = h.name {
+                stages.push(Stage {
+                    key: e.key,
+                    phase: crate::model::value::Tag { span: phase },
+                    owner,
+                    steps: Vec::new(),
+                    span: e.span,
+                });
+                let at = stages.len() - 1;
+                for (cspec, ce) in &sbag.children {
+                    children.push((cspec, ce, Some(at)));
+                }
+            }
+        } else {
+            children.push((spec, e, None));
+        }
+    }
+    for (spec, e, stage) in children {
         let h = cx.header(spec, e);
         if spec.keyword == "override" {
             if !has_extends {
@@ -77,7 +103,12 @@ pub(super) fn procedure(
         let mark = cx.heads.len();
         let s = step(cx, spec, e, id);
         match s {
-            Some(s) if first => steps.push(s),
+            Some(s) if first => {
+                if let Some(at) = stage {
+                    stages[at].steps.push(steps.len() as u32);
+                }
+                steps.push(s);
+            }
             Some(s) => {
                 cx.heads.truncate(mark);
                 cx.pile.push(Piled::Step(Box::new(s)));
@@ -88,12 +119,25 @@ pub(super) fn procedure(
     steps.shrink_to_fit();
     Procedure {
         id,
+        lifecycle: cx.prop(bag, "lifecycle", Lower::lifecycle),
+        // With a lifecycle, `phase` names its phases (checked in resolution); without, the
+        // phases the language knows.
+        lifecycle_phases: if bag.has("lifecycle") {
+            cx.prop(bag, "phase", Lower::tags)
+        } else {
+            None
+        },
+        stages,
         owner: cx.prop(bag, "owner", Lower::reference),
         version: cx.prop(bag, "version", Lower::string),
         effective: cx.prop(bag, "effective", Lower::date),
         next_review: cx.prop(bag, "next_review", Lower::date),
         see_also: cx.props(bag, "see_also", Lower::references),
-        phase: cx.prop(bag, "phase", Lower::words),
+        phase: if bag.has("lifecycle") {
+            None
+        } else {
+            cx.prop(bag, "phase", Lower::words)
+        },
         extends,
         start: cx.prop(bag, "start", |cx, e| match e.args.first() {
             Some(a) if a.is_atom() && e.args.len() == 1 => {

@@ -1108,6 +1108,52 @@ impl Lower<'_> {
         }
     }
 
+    /// A lifecycle: `iso27035`, `nist_800_61`, or the name of a declared one.
+    pub fn lifecycle(&mut self, e: &Entry) -> Option<crate::model::LifecycleRef> {
+        let a = e.args.first()?.clone();
+        if self.open_arg(e, &a) {
+            return None;
+        }
+        if self.extra(e, Shape::Lifecycle, 1) {
+            return None;
+        }
+        if a.is_atom()
+            && let Some(b) = crate::model::vocab::BuiltinLifecycle::from_word(self.text(a.span))
+        {
+            return Some(crate::model::LifecycleRef::Builtin(Spanned {
+                value: b,
+                span: a.span,
+            }));
+        }
+        self.ref_arg(e, &a, &[Kind::Lifecycle], Shape::Lifecycle)
+            .map(crate::model::LifecycleRef::Declared)
+    }
+
+    /// A time of day: `09:00`.
+    pub fn time_of_day(&mut self, e: &Entry) -> Option<Spanned<ClockTime>> {
+        let a = e.args.first()?.clone();
+        if self.open_arg(e, &a) {
+            return None;
+        }
+        if !a.is_atom() {
+            self.bad_value(e, Shape::Time, Some(&a));
+            return None;
+        }
+        if self.extra(e, Shape::Time, 1) {
+            return None;
+        }
+        match literal::time_of_day(self.text(a.span)) {
+            Ok(t) => Some(Spanned {
+                value: t,
+                span: a.span,
+            }),
+            Err(b) => {
+                self.bad_literal(a.span, b);
+                None
+            }
+        }
+    }
+
     /// A moment: a word of the language or the name of a declared `moment`.
     pub fn moment_arg(&mut self, e: &Entry, a: &Arg) -> Option<MomentRef> {
         if self.open_arg(e, a) {

@@ -10,6 +10,7 @@ use crate::source::Span;
 
 pub(super) fn checks(r: &mut Resolver<'_>, m: &Model) {
     criteria_cycles(r, m);
+    phases(r, m);
     // Who can approve for a team: its lead and its members. A team of neither, on call
     // through a schedule only, counts as one (its size is not written); a team of no one
     // counts as none.
@@ -188,5 +189,73 @@ fn criteria_cycles(r: &mut Resolver<'_>, m: &Model) {
                 .with_secondary(decl, "declared here")
                 .help("define each criteria by impacts, facts, quantities or categories, and refer only to criteria that do not lead back"),
         );
+    }
+}
+
+/// The phases `during` blocks and `phase` name are phases of the procedure's lifecycle: its
+/// own, else the policy's, else the phases the language knows.
+fn phases(r: &mut Resolver<'_>, m: &Model) {
+    let default = m
+        .policies
+        .first()
+        .and_then(|p| p.lifecycle.as_ref())
+        .map(|l| l.value);
+    let declared: Vec<Vec<&str>> = m
+        .lifecycles
+        .iter()
+        .map(|l| {
+            l.phases
+                .iter()
+                .flat_map(|p| p.value.items.iter().map(|t| r.text(t.span)))
+                .collect()
+        })
+        .collect();
+    for p in &m.procedures {
+        let lifecycle = p.lifecycle.as_ref().map(|l| l.value).or(default);
+        let (phases, what): (Vec<&str>, String) = match lifecycle {
+            Some(LifecycleRef::Builtin(b)) => (
+                b.value.phases().to_vec(),
+                format!("lifecycle `{}`", b.value),
+            ),
+            Some(LifecycleRef::Declared(d)) => match d.target {
+                Some(t) => (
+                    declared[t.0 as usize].clone(),
+                    format!("lifecycle `{}`", r.text(d.span)),
+                ),
+                // An unknown lifecycle is reported where it is named.
+                None => continue,
+            },
+            None => (Phase::WORDS.to_vec(), String::new()),
+        };
+        let set: Set<&str> = phases.iter().copied().collect();
+        let named = p.stages.iter().map(|s| s.phase).chain(
+            p.lifecycle_phases
+                .iter()
+                .flat_map(|l| l.value.items.iter().copied()),
+        );
+        for t in named {
+            let w = r.text(t.span);
+            if set.contains(w) {
+                continue;
+            }
+            let help = if phases.len() <= 12 {
+                crate::diagnostics::did_you_mean(w, phases.iter().copied(), "its phases are")
+            } else {
+                "name one of the phases of the lifecycle".to_string()
+            };
+            r.report(
+                Diagnostic::new(
+                    Code::UnknownPhase,
+                    t.span,
+                    if what.is_empty() {
+                        format!("`{w}` is not a phase the language knows")
+                    } else {
+                        format!("`{w}` is not a phase of {what}")
+                    },
+                )
+                .label("not one of its phases")
+                .help(help),
+            );
+        }
     }
 }

@@ -329,6 +329,18 @@ impl<'a> Registry<'a> {
             Lowered::Enumeration(v) => {
                 simple!(v, enumerations, Enumeration, EnumerationId);
             }
+            Lowered::Region(v) => {
+                simple!(v, regions, Region, RegionId);
+            }
+            Lowered::Metric(v) => {
+                simple!(v, metrics, Metric, MetricId);
+            }
+            Lowered::ActionItem(v) => {
+                simple!(v, action_items, ActionItem, ActionItemId);
+            }
+            Lowered::Lifecycle(v) => {
+                simple!(v, lifecycles, Lifecycle, LifecycleId);
+            }
             Lowered::Scale(v) => {
                 with_items!(
                     v, scales, Scale, ScaleId, levels, Level, LevelId, scale, true

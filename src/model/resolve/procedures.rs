@@ -269,6 +269,12 @@ pub(super) fn register_and_resolve(
         }
         let proc = &mut m.procedures[p];
         r.opt(&mut proc.owner);
+        if let Some(l) = &mut proc.lifecycle {
+            r.lifecycle(&mut l.value);
+        }
+        for st in &mut proc.stages {
+            r.opt(&mut st.owner);
+        }
         for l in &mut proc.see_also {
             for it in &mut l.value.items {
                 r.resolve(it);
@@ -566,6 +572,9 @@ pub(super) fn piled_procedure(r: &mut Resolver<'_>, m: &Model, p: &mut Procedure
         .and_then(|h| h.name)
         .map_or(String::new(), |n| r.text(n).to_string());
     r.opt(&mut p.owner);
+    for st in &mut p.stages {
+        r.opt(&mut st.owner);
+    }
     for l in &mut p.see_also {
         for it in &mut l.value.items {
             r.resolve(it);

@@ -175,6 +175,12 @@ impl Resolver<'_> {
         }
     }
 
+    pub fn lifecycle(&mut self, l: &mut LifecycleRef) {
+        if let LifecycleRef::Declared(r) = l {
+            self.resolve(r);
+        }
+    }
+
     pub fn moment(&mut self, m: &mut MomentRef) {
         if let MomentRef::Declared(r) = m {
             self.resolve(r);
@@ -235,8 +241,18 @@ pub(super) fn model(r: &mut Resolver<'_>, m: &mut Model) {
     for (i, x) in m.roles.iter_mut().enumerate() {
         role(r, x, Some(RoleId(i as u32)));
     }
-    for t in &mut m.teams {
+    for (i, t) in m.teams.iter_mut().enumerate() {
         team(r, t);
+        if let Some(p) = &t.reports_to
+            && p.value.target == Some(TeamId(i as u32))
+        {
+            r.self_ref(
+                t.id,
+                p.value.span,
+                "reports to itself",
+                "a sub-team reports to its parent team: name another team",
+            );
+        }
     }
     for c in &mut m.calendars {
         calendar(r, c);
@@ -289,6 +305,18 @@ pub(super) fn model(r: &mut Resolver<'_>, m: &mut Model) {
     for f in &mut m.forms {
         form(r, f);
     }
+    for x in &mut m.regions {
+        r.opt(&mut x.on_call);
+    }
+    for x in &mut m.metrics {
+        for p in [&mut x.from, &mut x.to].into_iter().flatten() {
+            r.moment(&mut p.value);
+        }
+        r.within(&mut x.target);
+    }
+    for x in &mut m.action_items {
+        r.opt(&mut x.owner);
+    }
 }
 
 fn form(r: &mut Resolver<'_>, f: &mut Form) {
@@ -334,7 +362,13 @@ pub(super) fn pile(r: &mut Resolver<'_>, m: &Model, pile: &mut Pile) {
             Lowered::Review(v) => review(r, v),
             Lowered::Fact(v) => fact(r, v),
             Lowered::Criteria(v) => criteria(r, v),
-            Lowered::Moment(_) | Lowered::Quantity(_) | Lowered::Enumeration(_) => {}
+            Lowered::Region(x) => r.opt(&mut x.on_call),
+            Lowered::Lifecycle(_) => {}
+            Lowered::ActionItem(x) => r.opt(&mut x.owner),
+            Lowered::Moment(_)
+            | Lowered::Quantity(_)
+            | Lowered::Enumeration(_)
+            | Lowered::Metric(_) => {}
             Lowered::Use { .. } | Lowered::Unknown { .. } | Lowered::Error { .. } => {}
         }
     }
@@ -416,6 +450,9 @@ fn policy(r: &mut Resolver<'_>, p: &mut Policy) {
     }
     r.every(&mut p.review);
     r.twice_words(&p.covers);
+    if let Some(l) = &mut p.lifecycle {
+        r.lifecycle(&mut l.value);
+    }
 }
 
 fn person(r: &mut Resolver<'_>, p: &mut Person) {
@@ -508,6 +545,7 @@ fn team(r: &mut Resolver<'_>, t: &mut Team) {
     r.opt(&mut t.lead);
     r.list(&mut t.members);
     r.opt(&mut t.on_call);
+    r.opt(&mut t.reports_to);
 }
 
 fn calendar(_r: &mut Resolver<'_>, _c: &mut Calendar) {}
@@ -521,6 +559,7 @@ fn schedule(r: &mut Resolver<'_>, s: &mut Schedule) {
         r.twice_refs(&l);
     }
     r.opt(&mut s.calendar);
+    r.list(&mut s.follow_the_sun);
 }
 
 fn poc(r: &mut Resolver<'_>, p: &mut PointOfContact) {
@@ -567,6 +606,28 @@ fn mapping(r: &mut Resolver<'_>, x: &mut Mapping) {
         if let (Some(f), Some(t)) = (from, to) {
             r.level(&mut p.value.from, Some(f));
             r.level(&mut p.value.to, Some(t));
+        }
+    }
+    // Each level of the `from` scale is mapped once.
+    let mut seen: Map<LevelId, Span> = Map::default();
+    for p in &x.pairs {
+        let Some(l) = p.value.from.target else {
+            continue;
+        };
+        if let Some(first) = seen.get(&l) {
+            let name = r.text(p.value.from.span).to_string();
+            r.report(
+                Diagnostic::new(
+                    Code::MappedTwice,
+                    p.value.from.span,
+                    format!("level `{name}` is mapped twice"),
+                )
+                .label("mapped again here")
+                .with_secondary(*first, "first mapped here")
+                .help("map each level of the `from` scale to one level: keep one of the two"),
+            );
+        } else {
+            seen.insert(l, p.value.from.span);
         }
     }
 }
@@ -674,5 +735,9 @@ fn review(r: &mut Resolver<'_>, v: &mut Review) {
     r.every(&mut v.scheme);
     r.opt(&mut v.improvements_by);
     r.opt(&mut v.form);
+    for f in &mut v.follow_ups {
+        r.limit(&mut f.value.within);
+        r.when(&mut f.value.when);
+    }
     r.twice_words(&v.metrics);
 }
