@@ -71,6 +71,8 @@ pub enum ConditionKind {
     NotAcknowledged { after: Duration },
     /// `not under_control after 4h`.
     NotUnderControl { after: Duration },
+    /// `deadline within 4h`: a deadline of an obligation in force falls due within D.
+    DeadlineWithin { within: Duration },
     /// `SUBJECT OP VALUE` before its subject is known: only between lowering and resolution,
     /// which turns it into `Impact`, `Level` or `Invalid`.
     Compare {

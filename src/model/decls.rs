@@ -333,6 +333,8 @@ pub struct Channel {
     pub timezone: Option<Prop<TimeZone>>,
     pub form: Option<Prop<Ref<FormId>>>,
     pub out_of_band: Option<Flag>,
+    /// What it is used for; reporting when not given.
+    pub used_for: Option<Prop<List<Spanned<ChannelUse>>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -552,7 +554,59 @@ pub struct Communications {
     pub statements_approved_by: Option<Prop<Quorum<Holder>>>,
     pub war_room: Option<Prop<Text>>,
     pub channel: Option<Prop<Ref<ChannelId>>>,
+    pub spokesperson: Option<Prop<List<Ref<RoleOrPerson>>>>,
+    pub rules: Vec<Prop<Rule>>,
     pub audiences: Vec<Audience>,
+}
+
+/// `no_sms "Never send incident details by SMS"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    pub kind: Spanned<CommsRule>,
+    pub text: Text,
+    pub span: Span,
+}
+
+impl HasSpan for Rule {
+    fn span(&self) -> Span {
+        self.span
+    }
+}
+
+/// `artefact press_statement "Press statement" { approved_by 2 of [ceo, legal] }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Artefact {
+    pub id: DeclId,
+    /// Approval quorums, each with the condition it applies under.
+    pub approved_by: Vec<Prop<Approvers>>,
+    pub informed: Option<Prop<List<Ref<Party>>>>,
+    pub spokesperson: Option<Prop<List<Ref<RoleOrPerson>>>>,
+    pub to: Option<Prop<List<Member<Party>>>>,
+    pub text: Option<Prop<Text>>,
+}
+
+/// `2 of [ceo, legal] when deadline within 4h`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Approvers {
+    pub quorum: Quorum<Holder>,
+    pub when: Option<When>,
+    pub span: Span,
+}
+
+impl HasSpan for Approvers {
+    fn span(&self) -> Span {
+        self.span
+    }
+}
+
+/// `embargo until_validated "..." { applies_to [public, media]; lifts when validated }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Embargo {
+    pub id: DeclId,
+    pub applies_to: Option<Prop<List<Member<Party>>>>,
+    /// The condition that lifts it.
+    pub lifts: Option<When>,
+    pub text: Option<Prop<Text>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -560,6 +614,8 @@ pub struct Audience {
     pub id: DeclId,
     pub contacts: Option<Prop<List<Member<Party>>>>,
     pub via: Option<Prop<Text>>,
+    /// The order audiences are told in: 1 first.
+    pub order: Option<Prop<Spanned<u32>>>,
     pub updates: Vec<Prop<Update>>,
 }
 

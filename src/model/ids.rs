@@ -104,6 +104,10 @@ ids! {
     ActionItemId => action_items: ActionItem,
     /// A `lifecycle`.
     LifecycleId => lifecycles: Lifecycle,
+    /// An `artefact`.
+    ArtefactId => artefacts: Artefact,
+    /// An `embargo`.
+    EmbargoId => embargoes: Embargo,
 }
 
 /// A `level` of a scale.
@@ -207,6 +211,8 @@ pub enum Loc {
     Metric(MetricId),
     ActionItem(ActionItemId),
     Lifecycle(LifecycleId),
+    Artefact(ArtefactId),
+    Embargo(EmbargoId),
 }
 
 impl std::ops::Index<LevelId> for super::Model {

@@ -70,6 +70,8 @@ pub struct Model {
     pub metrics: Vec<Metric>,
     pub action_items: Vec<ActionItem>,
     pub lifecycles: Vec<Lifecycle>,
+    pub artefacts: Vec<Artefact>,
+    pub embargoes: Vec<Embargo>,
     /// Every value left open (`tbd`, `{{NAME}}`), in source order.
     pub open: Vec<Open>,
     /// The `##` docs of properties: (key word's span, doc's span), sorted.

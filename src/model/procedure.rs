@@ -163,6 +163,36 @@ pub struct Override {
     pub review: Option<Flag>,
     pub outcome: Option<Prop<Text>>,
     pub options: Vec<DecisionOption>,
+    /// `add next [x]`, `remove to [ciso]`: changes to the base step's lists, in order.
+    pub edits: Vec<Prop<ListEdit>>,
+}
+
+/// `add next [notify_legal]` or `remove to [ciso]` in an override.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListEdit {
+    /// Added (`add`) or removed (`remove`).
+    pub add: bool,
+    /// The property's key word.
+    pub key: Span,
+    pub values: EditValues,
+    pub span: Span,
+}
+
+impl crate::source::HasSpan for ListEdit {
+    fn span(&self) -> Span {
+        self.span
+    }
+}
+
+/// The values a [`ListEdit`] adds or removes, by the property.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "property", content = "values", rename_all = "snake_case")]
+pub enum EditValues {
+    Next(List<Ref<StepId>>),
+    Branches(List<Ref<StepId>>),
+    To(List<Member<Party>>),
+    Needs(List<Tag>),
+    Items(List<Text>),
 }
 
 /// Where a step of a procedure comes from.

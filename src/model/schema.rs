@@ -54,6 +54,8 @@ pub enum Kind {
     ActionItem,
     Lifecycle,
     Stage,
+    Artefact,
+    Embargo,
 }
 
 impl Kind {
@@ -100,6 +102,8 @@ impl Kind {
             Kind::ActionItem => "an action item",
             Kind::Lifecycle => "a lifecycle",
             Kind::Stage => "a phase block",
+            Kind::Artefact => "an artefact",
+            Kind::Embargo => "an embargo",
         }
     }
 
@@ -226,6 +230,10 @@ pub enum Shape {
     Time,
     /// A lifecycle: `iso27035`, `nist_800_61` or a declared one.
     Lifecycle,
+    /// A word of the given vocabulary and a string: `no_sms "..."`.
+    KindText(&'static [&'static str]),
+    /// A list property of a step and values: `next [escalate_legal]`.
+    ListEdit,
 }
 
 /// One property of a declaration.
@@ -657,6 +665,11 @@ pub static DECLS: &[DeclSpec] = &[
                 Shape::Flag,
                 "works when the usual systems are down",
             ),
+            p(
+                "used_for",
+                Shape::Words(ChannelUse::WORDS),
+                "what it is used for (default: reporting)",
+            ),
         ],
     },
     DeclSpec {
@@ -1045,6 +1058,16 @@ pub static DECLS: &[DeclSpec] = &[
             ),
             p("review", Shape::Flag, "leads to the post-incident review"),
             p("outcome", Shape::Text, "how the procedure ends"),
+            many(
+                "add",
+                Shape::ListEdit,
+                "adds to a list of the base step: `next`, `branches`, `to`, `needs` or `items`",
+            ),
+            many(
+                "remove",
+                Shape::ListEdit,
+                "removes from a list of the base step",
+            ),
         ],
     },
     DeclSpec {
@@ -1085,6 +1108,16 @@ pub static DECLS: &[DeclSpec] = &[
                 Shape::Ref(&[K::Channel]),
                 "the out-of-band channel",
             ),
+            p(
+                "spokesperson",
+                Shape::Refs(ROLE_OR_PERSON),
+                "who speaks for the organisation",
+            ),
+            many(
+                "rule",
+                Shape::KindText(CommsRule::WORDS),
+                "a rule on communications: its kind and its text",
+            ),
         ],
     },
     DeclSpec {
@@ -1101,12 +1134,58 @@ pub static DECLS: &[DeclSpec] = &[
                 "who is in the audience",
             ),
             p("via", Shape::Text, "how they are told"),
+            p(
+                "order",
+                Shape::Int,
+                "the order audiences are told in: 1 first",
+            ),
             when(
                 "update",
                 Shape::Cadence,
                 true,
                 "update cadence, and when it applies",
             ),
+        ],
+    },
+    DeclSpec {
+        keyword: "artefact",
+        kind: K::Artefact,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "a communication artefact (a statement, a notice) and its approval matrix",
+        clause: "8.5",
+        props: &[
+            when(
+                "approved_by",
+                Shape::Quorum(HOLDERS),
+                true,
+                "who approves it, and when this quorum applies",
+            ),
+            p("informed", Shape::Refs(PARTIES), "who is only informed"),
+            p(
+                "spokesperson",
+                Shape::Refs(ROLE_OR_PERSON),
+                "who delivers it",
+            ),
+            p("to", Shape::Audience(PARTIES), "who it is for"),
+            p("text", Shape::Text, "what it is"),
+        ],
+    },
+    DeclSpec {
+        keyword: "embargo",
+        kind: K::Embargo,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "a rule that holds communication back until a condition lifts it",
+        clause: "8.5",
+        props: &[
+            p(
+                "applies_to",
+                Shape::Audience(PARTIES),
+                "who may not be told",
+            ),
+            when("lifts", Shape::Flag, false, "the condition that lifts it"),
+            p("text", Shape::Text, "the rule in words"),
         ],
     },
     DeclSpec {
@@ -1428,6 +1507,10 @@ impl Shape {
             Shape::Moment => "a moment, e.g. `detection` or `board_meeting`",
             Shape::Holders(_) => "a name, or `any` and a list, e.g. `any [alice, bob]`",
             Shape::Time => "a time of day, e.g. `09:00`",
+            Shape::ListEdit => "a list property and its values, e.g. `next [notify_legal]`",
+            Shape::KindText(_) => {
+                "a word listed for it and a string, e.g. `no_sms \"Never by SMS\"`"
+            }
             Shape::Lifecycle => "a lifecycle, e.g. `iso27035`, `nist_800_61` or a declared one",
             Shape::Exclusive => "a list of roles, optionally `in` a team, e.g. `[scribe] in isirt`",
         }

@@ -134,6 +134,7 @@ vocab! {
         Customers = "customers",
         Suppliers = "suppliers",
         Public = "public",
+        Media = "media",
     }
     /// What sort of reporting channel.
     ChannelKind {
@@ -144,6 +145,24 @@ vocab! {
         Chat = "chat",
         InPerson = "in_person",
         Api = "api",
+        Bridge = "bridge",
+        StatusPage = "status_page",
+    }
+    /// What a channel is used for.
+    ChannelUse {
+        Reporting = "reporting",
+        Response = "response",
+        Status = "status",
+    }
+    /// Kinds of rule on communications.
+    CommsRule {
+        NoSms = "no_sms",
+        NoEmail = "no_email",
+        EncryptExternal = "encrypt_external",
+        OutOfBandOnly = "out_of_band_only",
+        NeedToKnow = "need_to_know",
+        NoPersonalDevices = "no_personal_devices",
+        Other = "other",
     }
     /// What sort of external party.
     ExternalKind {

@@ -115,6 +115,16 @@ impl Lower<'_> {
                 None => ConditionKind::Invalid,
             },
             CondKind::Words(words) => match words.as_slice() {
+                [k, w, d] if self.text(*k) == "deadline" && self.text(*w) == "within" => {
+                    let arg = crate::syntax::tree::Arg {
+                        span: *d,
+                        kind: crate::syntax::tree::ArgKind::Atom,
+                    };
+                    match self.duration_arg(&arg, None, None).0 {
+                        Some(within) => ConditionKind::DeadlineWithin { within },
+                        None => ConditionKind::Invalid,
+                    }
+                }
                 [w] if self.text(*w) == "tbd" => {
                     self.not_stated(self.key, *w, None);
                     ConditionKind::Open

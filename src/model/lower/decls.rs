@@ -192,6 +192,27 @@ pub(super) fn top(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
             unit: cx.prop(&bag, "unit", Lower::string),
             text: cx.prop(&bag, "text", Lower::string),
         })),
+        Kind::Artefact => Lowered::Artefact(Box::new(Artefact {
+            id,
+            approved_by: cx.props(&bag, "approved_by", |cx, e| {
+                let quorum = cx.quorum(e)?;
+                Some(Approvers {
+                    quorum,
+                    when: cx.when_of(e),
+                    span: e.args_span(),
+                })
+            }),
+            informed: cx.prop(&bag, "informed", Lower::references),
+            spokesperson: cx.prop(&bag, "spokesperson", Lower::references),
+            to: cx.prop(&bag, "to", Lower::audience),
+            text: cx.prop(&bag, "text", Lower::string),
+        })),
+        Kind::Embargo => Lowered::Embargo(Box::new(Embargo {
+            id,
+            applies_to: cx.prop(&bag, "applies_to", Lower::audience),
+            lifts: bag.first("lifts").and_then(|e| cx.when_of(e)),
+            text: cx.prop(&bag, "text", Lower::string),
+        })),
         Kind::Lifecycle => Lowered::Lifecycle(Box::new(Lifecycle {
             id,
             phases: cx.prop(&bag, "phases", |cx, e| {
@@ -682,6 +703,7 @@ fn channel(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Channel {
         timezone: cx.prop(bag, "timezone", Lower::timezone),
         form: cx.prop(bag, "form", Lower::reference),
         out_of_band: bag.first("out_of_band").and_then(|e| cx.flag(e)),
+        used_for: cx.prop(bag, "used_for", Lower::words),
     }
 }
 
@@ -1027,6 +1049,17 @@ fn communications(
             id: DeclId(aid),
             contacts: cx.prop(&abag, "contacts", Lower::audience),
             via: cx.prop(&abag, "via", Lower::string),
+            order: cx.prop(&abag, "order", |cx, e| {
+                let a = e.args.first()?.clone();
+                if cx.extra(e, Shape::Int, 1) {
+                    return None;
+                }
+                if !cx.is_int(&a) {
+                    cx.bad_value(e, Shape::Int, Some(&a));
+                    return None;
+                }
+                cx.int_arg(&a, 1)
+            }),
             updates: cx.props(&abag, "update", |cx, e| {
                 let cadence = cx.cadence(e)?;
                 Some(Update {
@@ -1048,6 +1081,13 @@ fn communications(
         statements_approved_by: cx.prop(bag, "statements_approved_by", Lower::quorum),
         war_room: cx.prop(bag, "war_room", Lower::string),
         channel: cx.prop(bag, "channel", Lower::reference),
+        spokesperson: cx.prop(bag, "spokesperson", Lower::references),
+        rules: cx.props(bag, "rule", |cx, e| {
+            let shape = Shape::KindText(CommsRule::WORDS);
+            let (_, text, span) = cx.word_text(e, shape)?;
+            let kind = cx.word_of::<CommsRule>(e, &e.args[0], shape)?;
+            Some(Rule { kind, text, span })
+        }),
         audiences,
     }
 }

@@ -75,6 +75,8 @@ pub enum Lowered {
     Metric(Box<Metric>),
     ActionItem(Box<ActionItem>),
     Lifecycle(Box<Lifecycle>),
+    Artefact(Box<Artefact>),
+    Embargo(Box<Embargo>),
     /// `use "file.imp"`: the path as written, and the string's span.
     Use {
         path: String,

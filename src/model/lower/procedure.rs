@@ -343,5 +343,53 @@ fn override_of(cx: &mut Lower<'_>, spec: &'static DeclSpec, e: &Entry, parent: D
         review: bag.first("review").and_then(|e| cx.flag(e)),
         outcome: cx.prop(&bag, "outcome", Lower::string),
         options: options(cx, &bag, oid, h.name),
+        edits: {
+            let mut out = Vec::new();
+            for (key, add) in [("add", true), ("remove", false)] {
+                out.extend(cx.props(&bag, key, |cx, e| list_edit(cx, e, add)));
+            }
+            out.sort_by_key(|p| p.key);
+            out
+        },
     }
+}
+
+/// `add next [x]`: the property word, then its values read as that property reads them.
+fn list_edit(cx: &mut Lower<'_>, e: &Entry, add: bool) -> Option<ListEdit> {
+    let shape = Shape::ListEdit;
+    let Some(k) = e.args.first().filter(|a| a.is_atom()) else {
+        cx.bad_value(e, shape, None);
+        return None;
+    };
+    let mut sub = e.clone();
+    sub.key = k.span;
+    sub.args.remove(0);
+    sub.when = None;
+    sub.block = None;
+    let values = match cx.text(k.span) {
+        "next" => EditValues::Next(cx.steps(&sub)?),
+        "branches" => EditValues::Branches(cx.steps(&sub)?),
+        "to" => EditValues::To(cx.audience(&sub)?),
+        "needs" => EditValues::Needs(cx.tags(&sub)?),
+        "items" => EditValues::Items(cx.texts(&sub)?),
+        other => {
+            let other = other.to_string();
+            cx.report(
+                Diagnostic::new(
+                    Code::BadValue,
+                    k.span,
+                    format!("`{other}` is not a list a step has"),
+                )
+                .label("not a list property")
+                .help("`add` and `remove` change `next`, `branches`, `to`, `needs` or `items`; give other properties their new value"),
+            );
+            return None;
+        }
+    };
+    Some(ListEdit {
+        add,
+        key: k.span,
+        values,
+        span: e.args_span(),
+    })
 }

@@ -56,6 +56,10 @@ impl Resolver<'_> {
                 self.duration(&mut after);
                 ConditionKind::NotUnderControl { after }
             }
+            ConditionKind::DeadlineWithin { mut within } => {
+                self.duration(&mut within);
+                ConditionKind::DeadlineWithin { within }
+            }
             ConditionKind::Compare { subject, op, value } => {
                 self.compare(subject, op, value, c.span)
             }

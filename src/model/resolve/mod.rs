@@ -341,6 +341,12 @@ impl<'a> Registry<'a> {
             Lowered::Lifecycle(v) => {
                 simple!(v, lifecycles, Lifecycle, LifecycleId);
             }
+            Lowered::Artefact(v) => {
+                simple!(v, artefacts, Artefact, ArtefactId);
+            }
+            Lowered::Embargo(v) => {
+                simple!(v, embargoes, Embargo, EmbargoId);
+            }
             Lowered::Scale(v) => {
                 with_items!(
                     v, scales, Scale, ScaleId, levels, Level, LevelId, scale, true

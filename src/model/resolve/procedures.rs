@@ -521,6 +521,23 @@ fn override_(r: &mut Resolver<'_>, scope: &StepScope<'_>, o: &mut Override, proc
     for opt in &mut o.options {
         option(r, scope, opt, procedure);
     }
+    for e in &mut o.edits {
+        match &mut e.value.values {
+            EditValues::Next(l) | EditValues::Branches(l) => {
+                for s in &mut l.items {
+                    step_ref(r, scope, s, procedure);
+                }
+            }
+            EditValues::To(l) => {
+                for m in &mut l.items {
+                    if let Member::Ref(x) = m {
+                        r.resolve(x);
+                    }
+                }
+            }
+            EditValues::Needs(_) | EditValues::Items(_) => {}
+        }
+    }
 }
 
 /// A procedure left out of the model (its name was taken): checked against its own steps

@@ -317,6 +317,29 @@ pub(super) fn model(r: &mut Resolver<'_>, m: &mut Model) {
     for x in &mut m.action_items {
         r.opt(&mut x.owner);
     }
+    for x in &mut m.artefacts {
+        artefact(r, x);
+    }
+    for x in &mut m.embargoes {
+        embargo(r, x);
+    }
+}
+
+fn artefact(r: &mut Resolver<'_>, a: &mut Artefact) {
+    for p in &mut a.approved_by {
+        for it in &mut p.value.quorum.of.items {
+            r.resolve(it);
+        }
+        r.when(&mut p.value.when);
+    }
+    r.list(&mut a.informed);
+    r.list(&mut a.spokesperson);
+    r.members(&mut a.to);
+}
+
+fn embargo(r: &mut Resolver<'_>, e: &mut Embargo) {
+    r.members(&mut e.applies_to);
+    r.when(&mut e.lifts);
 }
 
 fn form(r: &mut Resolver<'_>, f: &mut Form) {
@@ -364,6 +387,8 @@ pub(super) fn pile(r: &mut Resolver<'_>, m: &Model, pile: &mut Pile) {
             Lowered::Criteria(v) => criteria(r, v),
             Lowered::Region(x) => r.opt(&mut x.on_call),
             Lowered::Lifecycle(_) => {}
+            Lowered::Artefact(x) => artefact(r, x),
+            Lowered::Embargo(x) => embargo(r, x),
             Lowered::ActionItem(x) => r.opt(&mut x.owner),
             Lowered::Moment(_)
             | Lowered::Quantity(_)
@@ -682,6 +707,7 @@ fn evidence(r: &mut Resolver<'_>, e: &mut Evidence) {
 }
 
 fn communications(r: &mut Resolver<'_>, c: &mut Communications) {
+    r.list(&mut c.spokesperson);
     r.quorum(&mut c.statements_approved_by);
     r.opt(&mut c.channel);
     for a in &mut c.audiences {
