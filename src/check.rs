@@ -98,8 +98,21 @@ pub fn check_sources(files: &[(&str, &str)], options: Options) -> Analysis {
 
 /// Checks the policy a PATH names, on a file system.
 pub fn check_with(fs: &dyn FileSystem, path: &str, options: Options) -> Result<Analysis, ArgError> {
+    check_with_libraries(fs, path, options, &[])
+}
+
+/// Checks the policy a PATH names, with library directories (`NAME`, `DIR`) beside those of
+/// its `imp.yaml`.
+pub fn check_with_libraries(
+    fs: &dyn FileSystem,
+    path: &str,
+    options: Options,
+    libraries: &[(String, String)],
+) -> Result<Analysis, ArgError> {
     let (root, found) = loader::start(fs, path)?;
+    let libraries = loader::libraries(fs, &root, libraries)?;
     let mut l = Loading::new(fs, root, options);
+    l.libraries = libraries;
     l.named = true;
     l.run(found, options);
     if let Some(e) = l.arg_error.take() {
@@ -128,6 +141,8 @@ struct Loading<'f> {
     /// A file the PATH names could not be read: exit 2.
     arg_error: Option<ArgError>,
     named: bool,
+    /// Library directories `use "@NAME/.."` reads from.
+    libraries: Vec<loader::Library>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -157,6 +172,7 @@ impl<'f> Loading<'f> {
             missing_file: false,
             arg_error: None,
             named: false,
+            libraries: Vec::new(),
         }
     }
 
@@ -381,13 +397,61 @@ impl<'f> Loading<'f> {
     }
 
     /// A `use` of `target` in file `from`: the file, checked and queued.
+    /// The library a file lies in, if any.
+    fn library_of(&self, path: &Path) -> Option<usize> {
+        self.libraries
+            .iter()
+            .position(|l| l.root.holds(self.fs, path))
+    }
+
     fn follow(&mut self, from: FileId, target: &str, span: Span, next: &mut Vec<Pending>) {
         let from_path = self.paths[from.0 as usize].clone();
-        match loader::use_target(self.fs, &self.root, &from_path, target) {
+        // A library's files use each other relative to themselves, inside the library.
+        let from_lib = self.library_of(&from_path);
+        let found = if target.starts_with('@') {
+            loader::library_target(self.fs, &self.libraries, target).map(|(_, p)| p)
+        } else {
+            let root = from_lib.map_or(&self.root, |i| &self.libraries[i].root);
+            loader::use_target(self.fs, root, &from_path, target)
+        };
+        match found {
             Ok(path) => next.push(Pending {
                 path,
                 via: Some((from, span)),
             }),
+            Err(loader::UseError::UnknownLibrary(name)) => {
+                self.missing_file = true;
+                let known: Vec<&str> = self.libraries.iter().map(|l| l.name.as_str()).collect();
+                let help = if known.is_empty() {
+                    format!(
+                        "name the library's directory in `{}` (`libraries: {{{name}: ../{name}}}`) or with `--library {name}=DIR`",
+                        loader::CONFIG_FILE
+                    )
+                } else {
+                    crate::diagnostics::did_you_mean(
+                        &name,
+                        known.iter().copied(),
+                        "the libraries are",
+                    )
+                };
+                self.diags.push(
+                    Diagnostic::new(Code::UnknownLibrary, span, format!("no library `{name}`"))
+                        .label("not a known library")
+                        .help(help),
+                );
+            }
+            Err(loader::UseError::Outside) if target.starts_with('@') || from_lib.is_some() => {
+                self.missing_file = true;
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::UseOutsideRoot,
+                        span,
+                        format!("`{target}` is outside its library"),
+                    )
+                    .label("leaves the library")
+                    .help("a library's files are under its directory: write `@NAME/file.imp`, or a path inside the library"),
+                );
+            }
             Err(loader::UseError::Outside) => {
                 self.missing_file = true;
                 self.diags.push(
@@ -487,8 +551,39 @@ impl<'f> Loading<'f> {
     fn finish(self) -> Analysis {
         let defs = self.fragments.iter().flatten().flatten();
         let defs = defs.map(|f| f.heads.len()).sum();
-        let fragments = self.fragments.into_iter().flatten().flatten();
-        let resolved = resolve::resolve(&self.sources, fragments, defs, self.missing_file);
+        // What the libraries fix first, then the policy's own files, then the rest of the
+        // libraries: a member's declaration of a name the central policy also declares is the
+        // one kept, unless the central one is `fixed`.
+        let library: Vec<bool> = self
+            .paths
+            .iter()
+            .map(|p| self.libraries.iter().any(|l| l.root.holds(self.fs, p)))
+            .collect();
+        let is_fixed = |f: &Fragment| {
+            f.heads
+                .first()
+                .and_then(|h| h.meta.as_ref())
+                .is_some_and(|m| m.fixed.is_some())
+        };
+        let mut fixed = Vec::new();
+        let mut own = Vec::new();
+        let mut rest = Vec::new();
+        for (i, file) in self.fragments.into_iter().enumerate() {
+            if library.get(i).copied().unwrap_or(false) {
+                for f in file.into_iter().flatten() {
+                    if is_fixed(&f) {
+                        fixed.push(f);
+                    } else {
+                        rest.push(f);
+                    }
+                }
+            } else {
+                own.extend(file.into_iter().flatten());
+            }
+        }
+        let fragments = fixed.into_iter().chain(own).chain(rest);
+        let resolved =
+            resolve::resolve(&self.sources, fragments, defs, self.missing_file, &library);
         let mut diags = self.diags;
         diags.extend(resolved.diagnostics);
         documents(

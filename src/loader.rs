@@ -20,6 +20,110 @@ pub enum ArgError {
     Unreadable { path: String, reason: String },
     #[error("no `.imp` files under `{path}`")]
     NoFiles { path: String },
+    #[error("invalid configuration `{path}`: {reason}")]
+    Config { path: String, reason: String },
+}
+
+/// A library directory outside the policy's root that `use "@NAME/file.imp"` reads from: a
+/// central policy that federated members use.
+#[derive(Debug, Clone)]
+pub struct Library {
+    pub name: String,
+    pub root: Root,
+}
+
+/// The configuration file a policy's root may hold.
+pub const CONFIG_FILE: &str = "imp.yaml";
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    /// Library name to directory, relative to the configuration file.
+    #[serde(default)]
+    libraries: std::collections::BTreeMap<String, String>,
+}
+
+/// The libraries `imp.yaml` in the root names, then those given on the command line
+/// (`NAME=DIR`, relative to the working directory), which win.
+pub fn libraries(
+    fs: &dyn FileSystem,
+    root: &Root,
+    given: &[(String, String)],
+) -> Result<Vec<Library>, ArgError> {
+    let mut out: Vec<Library> = Vec::new();
+    let path = root.dir.join(CONFIG_FILE);
+    if fs.metadata(&path).is_ok() {
+        let bad = |reason: String| ArgError::Config {
+            path: display(&path),
+            reason,
+        };
+        let bytes = fs.read(&path, 1024 * 1024).map_err(|e| {
+            bad(match e {
+                ReadError::TooLarge(_) => "it is larger than 1 MiB".into(),
+                ReadError::Special(what) => format!("it is {what}"),
+                ReadError::Io(r) => r,
+            })
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| bad("it is not UTF-8".into()))?;
+        let config: Config = if text.trim().is_empty() {
+            Config {
+                libraries: Default::default(),
+            }
+        } else {
+            serde_yaml::from_str(&text).map_err(|e| bad(e.to_string()))?
+        };
+        for (name, dir) in config.libraries {
+            check_library_name(&name).map_err(bad)?;
+            out.push(Library {
+                root: Root::new(fs, normalize(&root.dir.join(dir))),
+                name,
+            });
+        }
+    }
+    for (name, dir) in given {
+        check_library_name(name).map_err(|reason| ArgError::Config {
+            path: format!("--library {name}={dir}"),
+            reason,
+        })?;
+        out.retain(|l| &l.name != name);
+        out.push(Library {
+            name: name.clone(),
+            root: Root::new(fs, normalize(Path::new(dir))),
+        });
+    }
+    Ok(out)
+}
+
+fn check_library_name(name: &str) -> Result<(), String> {
+    if !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a library name: use letters, digits, `_` and `-`"
+        ))
+    }
+}
+
+/// `@NAME/path.imp`: the library and the path inside it.
+pub fn library_target<'l>(
+    fs: &dyn FileSystem,
+    libraries: &'l [Library],
+    target: &str,
+) -> Result<(&'l Library, PathBuf), UseError> {
+    let rest = target.strip_prefix('@').unwrap_or(target);
+    let (name, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let Some(lib) = libraries.iter().find(|l| l.name == name) else {
+        return Err(UseError::UnknownLibrary(name.to_string()));
+    };
+    let joined = normalize(&lib.root.dir.join(path));
+    if path.is_empty() || !lib.root.holds(fs, &joined) {
+        return Err(UseError::Outside);
+    }
+    Ok((lib, joined))
 }
 
 /// The root of a policy: the directory named, or the named file's directory.
@@ -180,8 +284,10 @@ fn walk(
 /// Why a `use` cannot be followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UseError {
-    /// The target is outside the root.
+    /// The target is outside the root (or outside its library).
     Outside,
+    /// `@NAME/..` names no library.
+    UnknownLibrary(String),
 }
 
 /// The path a `use` in `from` names, checked to be inside the root.

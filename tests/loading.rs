@@ -288,3 +288,99 @@ fn a_policy_too_large_in_all_is_refused_file_by_file() {
     // What `a.imp` declares is missing, so `alice` is unknown in `b.imp`.
     assert!(codes.contains(&"IMP0401"), "{codes:?}");
 }
+
+#[test]
+fn federation_members_check_clean_with_the_central_rules_from_their_library() {
+    for m in ["north", "south"] {
+        let o = run(&[
+            "check",
+            "--deny-warnings",
+            &format!("examples/federation/{m}"),
+        ]);
+        assert_eq!(code(&o), 0, "{m}: {}", stdout(&o));
+        // The central files are part of each member's policy.
+        assert!(stdout(&o).contains("in 3 files"), "{m}: {}", stdout(&o));
+    }
+    let c = imp::check::check("examples/federation/south").expect("loads");
+    // South's own review stands in for the central default; north has the central one.
+    let review = &c.model.reviews[0];
+    assert!(
+        c.sources
+            .file_of(review.post_incident.as_ref().expect("review").key)
+            .path
+            .ends_with("south/agency.imp")
+    );
+    let c = imp::check::check("examples/federation/north").expect("loads");
+    let review = &c.model.reviews[0];
+    assert!(
+        c.sources
+            .file_of(review.post_incident.as_ref().expect("review").key)
+            .path
+            .ends_with("central/rules.imp")
+    );
+}
+
+#[test]
+fn a_library_named_on_the_command_line_is_used_and_wins_over_imp_yaml() {
+    let dir = write_tree(
+        "lib-cli",
+        &[
+            (
+                "member/p.imp",
+                b"use \"@central/c.imp\"\nrole r \"R\" { held_by x }\n",
+            ),
+            ("member/imp.yaml", b"libraries:\n  central: ../nowhere\n"),
+            (
+                "lib/c.imp",
+                b"person x \"X\" { email \"x@example.org\" }\npolicy { owner r }\n",
+            ),
+        ],
+    );
+    let o = run_in(&dir, &["check", "--format", "plain", "member"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("IMP0201"), "{}", stdout(&o));
+    let o = run_in(&dir, &["check", "--library", "central=lib", "member"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    // A library's files stay inside it.
+    let dir = write_tree(
+        "lib-escape",
+        &[
+            ("member/p.imp", b"use \"@central/../secret.imp\"\n"),
+            ("secret.imp", b"policy {}\n"),
+            ("lib/c.imp", b"policy {}\n"),
+        ],
+    );
+    let o = run_in(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "plain",
+            "--library",
+            "central=lib",
+            "member",
+        ],
+    );
+    assert!(stdout(&o).contains("IMP0202"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_bad_configuration_stops_the_check_with_exit_2() {
+    for (name, yaml) in [
+        ("cfg-yaml", &b"libraries: [unclosed\n"[..]),
+        ("cfg-key", b"librarys:\n  central: x\n"),
+        ("cfg-name", b"libraries:\n  \"bad name\": x\n"),
+        ("cfg-utf8", b"libraries:\n  c: \xff\n"),
+    ] {
+        let dir = write_tree(name, &[("p.imp", b"policy {}\n"), ("imp.yaml", yaml)]);
+        let o = run_in(&dir, &["check", "."]);
+        assert_eq!(code(&o), 2, "{name}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains("invalid configuration"),
+            "{name}: {}",
+            stderr(&o)
+        );
+    }
+    let o = run(&["check", "--library", "central", "examples/minimal.imp"]);
+    assert_eq!(code(&o), 2);
+}

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use clap::ValueEnum;
 
 use super::{Exit, error, output};
-use crate::check::{Analysis, Options, check_with};
+use crate::check::{Analysis, Options, check_with_libraries};
 use crate::diagnostics::render::{self, HumanStyle, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -45,6 +45,17 @@ pub struct Args {
     /// Threads to parse with (default: one per core); the output is the same for any number
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
+    /// A library directory that `use "@NAME/file.imp"` reads from, beside those of the
+    /// policy's `imp.yaml` (this one wins); may be repeated
+    #[arg(long = "library", value_name = "NAME=DIR", value_parser = parse_library)]
+    pub libraries: Vec<(String, String)>,
+}
+
+fn parse_library(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((n, d)) if !n.is_empty() && !d.is_empty() => Ok((n.to_string(), d.to_string())),
+        _ => Err("write `NAME=DIR`, e.g. `--library central=../central`".to_string()),
+    }
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -60,7 +71,7 @@ pub fn run(args: &Args) -> Exit {
         if let Some(j) = args.jobs {
             options.jobs = usize::from(j);
         }
-        match check_with(&crate::vfs::RealFs, p, options) {
+        match check_with_libraries(&crate::vfs::RealFs, p, options, &args.libraries) {
             Ok(c) => checked.push(c),
             Err(e) => {
                 error(&e.to_string());

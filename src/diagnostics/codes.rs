@@ -84,6 +84,7 @@ codes! {
     UseCycle = "IMP0203", Error, "cycle of `use`", None;
     UseMalformed = "IMP0204", Error, "malformed `use`", None;
     DocumentNotFound = "IMP0205", Error, "document not found", None;
+    UnknownLibrary = "IMP0206", Error, "unknown library", None;
     // 03: declarations and properties
     UnknownDeclaration = "IMP0301", Error, "unknown declaration", None;
     UnknownProperty = "IMP0302", Error, "unknown property", None;
@@ -141,6 +142,7 @@ codes! {
     MappedTwice = "IMP0615", Error, "level mapped twice", Some("8.4");
     PhaseTwice = "IMP0616", Error, "phase listed twice in a lifecycle", Some("6");
     UnknownPhase = "IMP0617", Error, "phase not in the lifecycle", Some("6");
+    RedefinesFixed = "IMP0618", Error, "member redefines what the central policy fixes", None;
 }
 
 impl Code {

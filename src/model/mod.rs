@@ -33,8 +33,9 @@ use crate::source::Span;
 pub(crate) type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 pub(crate) type Set<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
-/// A whole policy, resolved. Each list is in declaration order (files in load order); a
-/// typed id is a position in its list.
+/// A whole policy, resolved. Each list is in declaration order (files in load order, a
+/// library's `fixed` declarations before the policy's own files and its others after them);
+/// a typed id is a position in its list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Model {
     pub organisations: Vec<Organisation>,
@@ -88,6 +89,9 @@ pub struct Meta {
     /// A classification marking (TLP).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classification: Option<Spanned<Tlp>>,
+    /// In a central policy: members may not declare it themselves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<Flag>,
 }
 
 /// A value the policy leaves open: the property it stands in is absent from the model, or

@@ -279,6 +279,11 @@ pub static COMMON: &[Prop] = &[
         Shape::Word(Tlp::WORDS),
         "a Traffic Light Protocol marking",
     ),
+    p(
+        "fixed",
+        Shape::Flag,
+        "in a central policy: members may not declare it themselves",
+    ),
 ];
 
 impl DeclSpec {
@@ -1482,7 +1487,7 @@ impl Shape {
             Shape::Words(_) => "a list of the words listed for it",
             Shape::Tags => "a word or a list of words, e.g. `[declare_crisis, notify_regulator]`",
             Shape::Window => "`24x7`, or days and hours, e.g. `mon-fri 08:00-18:00`",
-            Shape::Within => "`within` and a duration, e.g. `within 30m`",
+            Shape::Within => "a time limit, e.g. `within 30m`, `immediately` or `required`",
             Shape::Every => "`every` and a duration, e.g. `every 12mo`",
             Shape::Cadence => {
                 "e.g. `every 20m for 2h then every 1h`, `every shift` or `at [initiation, all_clear]`"

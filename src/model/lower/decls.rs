@@ -373,13 +373,15 @@ impl Lower<'_> {
         let classification = self
             .prop(bag, "classification", Lower::word)
             .map(|p| p.value);
-        if formerly.is_empty() && see.is_empty() && classification.is_none() {
+        let fixed = bag.first("fixed").and_then(|e| self.flag(e));
+        if formerly.is_empty() && see.is_empty() && classification.is_none() && fixed.is_none() {
             return;
         }
         self.heads[id as usize].meta = Some(Box::new(crate::model::Meta {
             formerly,
             see,
             classification,
+            fixed,
         }));
     }
 

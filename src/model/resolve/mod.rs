@@ -57,6 +57,8 @@ struct Registry<'a> {
     singletons: Map<Kind, Span>,
     unparsed: Set<&'a str>,
     used_words: Vec<Span>,
+    /// Which files (by id) come from a library.
+    library: &'a [bool],
 }
 
 /// Resolves the fragments of a policy, in load order. `defs` is the number of their heads,
@@ -66,6 +68,7 @@ pub fn resolve(
     fragments: impl IntoIterator<Item = Fragment>,
     defs: usize,
     missing_file: bool,
+    library: &[bool],
 ) -> Resolved {
     let mut reg = Registry {
         sources,
@@ -77,6 +80,7 @@ pub fn resolve(
         singletons: Map::default(),
         unparsed: Set::default(),
         used_words: Vec::new(),
+        library,
     };
     for f in fragments {
         reg.fragment(f);
@@ -134,6 +138,12 @@ impl<'a> Registry<'a> {
         if head.kind.singleton() {
             let kw = self.text(head.keyword);
             if let Some(first) = self.singletons.get(&head.kind) {
+                // A member's own `policy` or `review` stands in for its library's.
+                let file = |span: Span| self.sources.file_of(span).id.0 as usize;
+                let lib = |i: usize| self.library.get(i).copied().unwrap_or(false);
+                if lib(file(head.keyword)) && !lib(file(*first)) {
+                    return None;
+                }
                 let d = Diagnostic::new(
                     Code::DeclaredTwice,
                     head.keyword,
@@ -158,6 +168,30 @@ impl<'a> Registry<'a> {
             if let Some(first) = self.index.lookup(self.sources, Scope::Top, name) {
                 let f = self.index.def(first);
                 let (fkind, fspan) = (f.kind, f.name.unwrap_or(f.keyword));
+                // A library's declaration after a member's of the same name: the member's
+                // is kept, unless the library's is `fixed`.
+                let from_library = |span: Span| {
+                    let file = self.sources.file_of(span).id.0 as usize;
+                    self.library.get(file).copied().unwrap_or(false)
+                };
+                let first_fixed = f.meta.as_ref().is_some_and(|m| m.fixed.is_some());
+                if from_library(fspan) && first_fixed && !from_library(n) {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::RedefinesFixed,
+                            n,
+                            format!("`{name}` redefines what the central policy fixes"),
+                        )
+                        .label(format!("declared again here, as {}", head.kind.article()))
+                        .with_secondary(fspan, format!("fixed by the central policy, as {}", fkind.article()))
+                        .help(format!("remove this declaration and use the central `{name}`: the central policy marks it `fixed`")),
+                    );
+                    return None;
+                }
+                if from_library(n) && !from_library(fspan) {
+                    // The member's own declaration stands in for the central default.
+                    return None;
+                }
                 self.diags.push(
                     Diagnostic::new(Code::DuplicateName, n, format!("`{name}` is defined twice"))
                         .label(format!("second definition, as {}", head.kind.article()))
