@@ -38,6 +38,39 @@ fn the_template_checks_with_warnings_for_its_open_values_and_no_error() {
 }
 
 #[test]
+fn the_playbooks_share_one_skeleton_without_repetition() {
+    let o = run(&["check", "--deny-warnings", "examples/playbooks"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let c = check("examples/playbooks").expect("loads");
+    let m = &c.model;
+    let skeleton = c.lookup(Scope::Top, "skeleton").expect("skeleton");
+    let Loc::Procedure(sk) = c.index.def(skeleton).loc else {
+        panic!("a procedure")
+    };
+    assert_eq!(m[sk].stages.len(), 3);
+    // Its steps continue one after another: no `next` is written in the skeleton.
+    let flow = m.flow(sk);
+    assert!(
+        flow.iter()
+            .filter(|n| matches!(n, Next::FallsThrough(_)))
+            .count()
+            >= 5
+    );
+    assert!(m[sk].steps.iter().all(|s| s.common.next.is_none()));
+    let playbooks: Vec<_> = m
+        .procedures
+        .iter()
+        .filter(|p| p.extends.as_ref().and_then(|e| e.value.target) == Some(sk))
+        .collect();
+    assert_eq!(playbooks.len(), 3);
+    assert!(
+        playbooks
+            .iter()
+            .any(|p| p.overrides.iter().any(|o| !o.edits.is_empty()))
+    );
+}
+
+#[test]
 fn acme_uses_the_second_round_of_the_language() {
     let c = check("examples/acme").expect("loads");
     let m = &c.model;
