@@ -10,6 +10,7 @@ use crate::source::Span;
 
 pub(super) fn checks(r: &mut Resolver<'_>, m: &Model) {
     criteria_cycles(r, m);
+    chain_cycles(r, m);
     phases(r, m);
     // Who can approve for a team: its lead and its members. A team of neither, on call
     // through a schedule only, counts as one (its size is not written); a team of no one
@@ -124,67 +125,39 @@ pub(super) fn unused(r: &mut Resolver<'_>) {
 }
 
 /// Named criteria that refer to themselves, directly or through others: they have no
-/// meaning. Found as the strongly connected components of "refers to" (iteratively).
+/// meaning.
 fn criteria_cycles(r: &mut Resolver<'_>, m: &Model) {
-    use petgraph::graphmap::DiGraphMap;
-    let mut g: DiGraphMap<u32, Span> = DiGraphMap::new();
+    let mut edges: Vec<(u32, u32, Span)> = Vec::new();
     for (i, c) in m.criteria.iter().enumerate() {
-        g.add_node(i as u32);
         let Some(w) = &c.when else { continue };
         for n in w.cond.walk() {
             if let ConditionKind::Criteria { criteria } = &n.kind
                 && let Some(t) = criteria.target
-                && !g.contains_edge(i as u32, t.0)
             {
-                g.add_edge(i as u32, t.0, criteria.span);
+                edges.push((i as u32, t.0, criteria.span));
             }
         }
     }
-    let mut sccs = petgraph::algo::kosaraju_scc(&g);
-    for scc in &mut sccs {
-        scc.sort_unstable();
-    }
-    sccs.sort_unstable();
-    for scc in sccs {
+    for (scc, to, at) in cycles(m.criteria.len(), &edges) {
         let first = scc[0];
-        if scc.len() == 1 && !g.contains_edge(first, first) {
-            continue;
-        }
-        let members: Set<u32> = scc.iter().copied().collect();
-        // The reference from the first criteria to the next one in the cycle.
-        let Some((_, to, at)) = g
-            .edges(first)
-            .filter(|(_, t, _)| members.contains(t))
-            .min_by_key(|(_, t, _)| *t)
-        else {
-            continue;
-        };
         let name = |r: &Resolver<'_>, i: u32| {
-            let def = r.index.def(m.criteria[i as usize].id);
-            r.text(def.name.unwrap_or(def.keyword)).to_string()
+            r.index
+                .name(r.sources, m.criteria[i as usize].id)
+                .unwrap_or("")
+                .to_string()
         };
-        let mut names: Vec<String> = scc
-            .iter()
-            .take(5)
-            .map(|&i| format!("`{}`", name(r, i)))
-            .collect();
-        if scc.len() > 5 {
-            names.push(format!("{} more", scc.len() - 5));
-        }
         let me = name(r, first);
         let message = if scc.len() == 1 {
             format!("criteria `{me}` are defined in terms of themselves")
         } else {
-            format!(
-                "criteria {} are defined in terms of each other",
-                names.join(", ")
-            )
+            let names = some_names(r, scc.iter().map(|&i| m.criteria[i as usize].id), scc.len());
+            format!("criteria {names} are defined in terms of each other")
         };
         let def = r.index.def(m.criteria[first as usize].id);
         let decl = def.name.unwrap_or(def.keyword);
         let target = name(r, to);
         r.report(
-            Diagnostic::new(Code::CriteriaCycle, *at, message)
+            Diagnostic::new(Code::CriteriaCycle, at, message)
                 .label(format!("`{me}` refers to `{target}`"))
                 .with_secondary(decl, "declared here")
                 .help("define each criteria by impacts, facts, quantities or categories, and refer only to criteria that do not lead back"),
@@ -257,5 +230,134 @@ fn phases(r: &mut Resolver<'_>, m: &Model) {
                 .help(help),
             );
         }
+    }
+}
+
+/// The cycles of a graph of `n` nodes (edges with the span of the reference), from its
+/// strongly connected components (iteratively), in a stable order: for each, its members
+/// sorted and the reference from the first member to the next one in the cycle.
+fn cycles(n: usize, edges: &[(u32, u32, Span)]) -> Vec<(Vec<u32>, u32, Span)> {
+    use petgraph::graphmap::DiGraphMap;
+    let mut g: DiGraphMap<u32, Span> = DiGraphMap::new();
+    for i in 0..n as u32 {
+        g.add_node(i);
+    }
+    for &(a, b, s) in edges {
+        if !g.contains_edge(a, b) {
+            g.add_edge(a, b, s);
+        }
+    }
+    let mut sccs = petgraph::algo::kosaraju_scc(&g);
+    for scc in &mut sccs {
+        scc.sort_unstable();
+    }
+    sccs.sort_unstable();
+    let mut out = Vec::new();
+    for scc in sccs {
+        let first = scc[0];
+        if scc.len() == 1 && !g.contains_edge(first, first) {
+            continue;
+        }
+        let members: Set<u32> = scc.iter().copied().collect();
+        if let Some((_, to, at)) = g
+            .edges(first)
+            .filter(|(_, t, _)| members.contains(t))
+            .min_by_key(|(_, t, _)| *t)
+        {
+            out.push((scc, to, *at));
+        }
+    }
+    out
+}
+
+/// Names for a message: at most five, then how many more.
+fn some_names(r: &Resolver<'_>, ids: impl Iterator<Item = DeclId>, count: usize) -> String {
+    let mut names: Vec<String> = ids
+        .take(5)
+        .map(|id| {
+            let def = r.index.def(id);
+            format!("`{}`", r.text(def.name.unwrap_or(def.keyword)))
+        })
+        .collect();
+    if count > 5 {
+        names.push(format!("{} more", count - 5));
+    }
+    names.join(", ")
+}
+
+/// Roles held by each other (title chains that lead back), and sub-teams whose parents lead
+/// back to them: nobody is at the end of the chain. (A role held by itself, or a team that
+/// reports to itself, is reported where it is written.)
+fn chain_cycles(r: &mut Resolver<'_>, m: &Model) {
+    let mut held: Vec<(u32, u32, Span)> = Vec::new();
+    for (i, role) in m.roles.iter().enumerate() {
+        for h in role.held_by.iter().flat_map(|h| &h.value.of.items) {
+            // Any of several holders is a way out; only a chain of one holder each binds.
+            if role
+                .held_by
+                .as_ref()
+                .is_some_and(|h| h.value.of.items.len() > 1)
+            {
+                continue;
+            }
+            if let Some(RoleHolder::Role(to)) = h.target
+                && to.0 != i as u32
+            {
+                held.push((i as u32, to.0, h.span));
+            }
+        }
+    }
+    for (scc, to, at) in cycles(m.roles.len(), &held) {
+        let names = some_names(r, scc.iter().map(|&i| m.roles[i as usize].id), scc.len());
+        let def = r.index.def(m.roles[scc[0] as usize].id);
+        let decl = def.name.unwrap_or(def.keyword);
+        let (me, target) = (
+            r.text(decl).to_string(),
+            r.index
+                .name(r.sources, m.roles[to as usize].id)
+                .unwrap_or("")
+                .to_string(),
+        );
+        r.report(
+            Diagnostic::new(
+                Code::SelfReference,
+                at,
+                format!("roles {names} are held by each other"),
+            )
+            .label(format!("`{me}` is held by `{target}`"))
+            .with_secondary(decl, "declared here")
+            .help("end the chain at a person, a rota or a team: one of these roles must be held by someone"),
+        );
+    }
+    let mut parents: Vec<(u32, u32, Span)> = Vec::new();
+    for (i, t) in m.teams.iter().enumerate() {
+        if let Some(p) = &t.reports_to
+            && let Some(to) = p.value.target
+            && to.0 != i as u32
+        {
+            parents.push((i as u32, to.0, p.value.span));
+        }
+    }
+    for (scc, to, at) in cycles(m.teams.len(), &parents) {
+        let names = some_names(r, scc.iter().map(|&i| m.teams[i as usize].id), scc.len());
+        let def = r.index.def(m.teams[scc[0] as usize].id);
+        let decl = def.name.unwrap_or(def.keyword);
+        let (me, target) = (
+            r.text(decl).to_string(),
+            r.index
+                .name(r.sources, m.teams[to as usize].id)
+                .unwrap_or("")
+                .to_string(),
+        );
+        r.report(
+            Diagnostic::new(
+                Code::SelfReference,
+                at,
+                format!("teams {names} report to each other"),
+            )
+            .label(format!("`{me}` reports to `{target}`"))
+            .with_secondary(decl, "declared here")
+            .help("a chain of sub-teams ends at a team that reports to no other"),
+        );
     }
 }
