@@ -203,7 +203,16 @@ impl<'a> Resolver<'a> {
         if self.unparsed.contains(name) || self.missing_file {
             return;
         }
-        let help = self.hint(name, kinds);
+        // Where the language has words of its own (moments, lifecycles), they come first.
+        let builtin: &[&str] = match kinds {
+            [Kind::Moment] => crate::model::vocab::MomentWord::WORDS,
+            [Kind::Lifecycle] => crate::model::vocab::BuiltinLifecycle::WORDS,
+            _ => &[],
+        };
+        let help = match crate::diagnostics::suggest(name, builtin.iter().copied()) {
+            Some(w) => format!("did you mean `{w}`?"),
+            None => self.hint(name, kinds),
+        };
         self.report(
             Diagnostic::new(Code::UnknownName, span, format!("unknown name `{name}`"))
                 .label(format!("expected {}", kinds_phrase(kinds)))
