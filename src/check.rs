@@ -586,7 +586,7 @@ impl<'f> Loading<'f> {
             resolve::resolve(&self.sources, fragments, defs, self.missing_file, &library);
         let mut diags = self.diags;
         diags.extend(resolved.diagnostics);
-        documents(
+        loader::documents(
             self.fs,
             &self.root,
             &self.sources,
@@ -602,51 +602,6 @@ impl<'f> Loading<'f> {
             not_shown,
             model: resolved.model,
             index: resolved.index,
-        }
-    }
-}
-
-/// Every local document a `see` names must exist, inside the policy's root; web addresses
-/// are kept as links, unchecked.
-fn documents(
-    fs: &dyn FileSystem,
-    root: &Root,
-    sources: &SourceMap,
-    paths: &[PathBuf],
-    index: &crate::index::Index,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for (_, def) in index.defs() {
-        for t in def.meta.iter().flat_map(|m| &m.see) {
-            let target = t.get(sources);
-            if target.starts_with("https://") || target.starts_with("http://") {
-                continue;
-            }
-            if target.contains("{{") {
-                continue;
-            }
-            let file = sources.file_of(t.span);
-            let Some(from) = paths.get(file.id.0 as usize) else {
-                continue;
-            };
-            let found = match loader::use_target(fs, root, from, target) {
-                Ok(p) => fs
-                    .metadata(&p)
-                    .is_ok_and(|m| m.kind == crate::vfs::FileKind::File),
-                Err(_) => false,
-            };
-            if !found {
-                let shown: String = target.chars().take(80).collect();
-                diags.push(
-                    Diagnostic::new(
-                        Code::DocumentNotFound,
-                        t.span,
-                        format!("document `{shown}` not found"),
-                    )
-                    .label("no such file in the policy")
-                    .help("give the path of a file inside the policy's folder, relative to this file, or a web address starting `https://`"),
-                );
-            }
         }
     }
 }

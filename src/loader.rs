@@ -343,3 +343,48 @@ pub fn memory_root() -> Root {
         real: None,
     }
 }
+
+/// Every local document a `see` names must exist, inside the policy's root; web addresses
+/// are kept as links, unchecked.
+pub fn documents(
+    fs: &dyn FileSystem,
+    root: &Root,
+    sources: &crate::source::SourceMap,
+    paths: &[PathBuf],
+    index: &crate::index::Index,
+    diags: &mut Vec<crate::diagnostics::Diagnostic>,
+) {
+    for (_, def) in index.defs() {
+        for t in def.meta.iter().flat_map(|m| &m.see) {
+            let target = t.get(sources);
+            if target.starts_with("https://") || target.starts_with("http://") {
+                continue;
+            }
+            if target.contains("{{") {
+                continue;
+            }
+            let file = sources.file_of(t.span);
+            let Some(from) = paths.get(file.id.0 as usize) else {
+                continue;
+            };
+            let found = match use_target(fs, root, from, target) {
+                Ok(p) => fs
+                    .metadata(&p)
+                    .is_ok_and(|m| m.kind == crate::vfs::FileKind::File),
+                Err(_) => false,
+            };
+            if !found {
+                let shown: String = target.chars().take(80).collect();
+                diags.push(
+                    crate::diagnostics::Diagnostic::new(
+                        crate::diagnostics::Code::DocumentNotFound,
+                        t.span,
+                        format!("document `{shown}` not found"),
+                    )
+                    .label("no such file in the policy")
+                    .help("give the path of a file inside the policy's folder, relative to this file, or a web address starting `https://`"),
+                );
+            }
+        }
+    }
+}
