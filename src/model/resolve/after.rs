@@ -183,24 +183,41 @@ fn phases(r: &mut Resolver<'_>, m: &Model) {
                 .collect()
         })
         .collect();
+    // Each lifecycle's phases as a set, built once.
+    let declared_sets: Vec<Set<&str>> = declared
+        .iter()
+        .map(|l| l.iter().copied().collect())
+        .collect();
+    let builtin_sets: Vec<Set<&str>> = BuiltinLifecycle::ALL
+        .iter()
+        .map(|b| b.phases().iter().copied().collect())
+        .collect();
+    let language: Set<&str> = Phase::WORDS.iter().copied().collect();
     for p in &m.procedures {
         let lifecycle = p.lifecycle.as_ref().map(|l| l.value).or(default);
-        let (phases, what): (Vec<&str>, String) = match lifecycle {
-            Some(LifecycleRef::Builtin(b)) => (
-                b.value.phases().to_vec(),
-                format!("lifecycle `{}`", b.value),
-            ),
+        let (phases, set, what): (&[&str], &Set<&str>, String) = match lifecycle {
+            Some(LifecycleRef::Builtin(b)) => {
+                let i = BuiltinLifecycle::ALL
+                    .iter()
+                    .position(|x| *x == b.value)
+                    .unwrap_or(0);
+                (
+                    b.value.phases(),
+                    &builtin_sets[i],
+                    format!("lifecycle `{}`", b.value),
+                )
+            }
             Some(LifecycleRef::Declared(d)) => match d.target {
                 Some(t) => (
-                    declared[t.0 as usize].clone(),
+                    &declared[t.0 as usize],
+                    &declared_sets[t.0 as usize],
                     format!("lifecycle `{}`", r.text(d.span)),
                 ),
                 // An unknown lifecycle is reported where it is named.
                 None => continue,
             },
-            None => (Phase::WORDS.to_vec(), String::new()),
+            None => (Phase::WORDS, &language, String::new()),
         };
-        let set: Set<&str> = phases.iter().copied().collect();
         let named = p.stages.iter().map(|s| s.phase).chain(
             p.lifecycle_phases
                 .iter()
