@@ -58,8 +58,9 @@ pub struct Stage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StepCommon {
     pub owner: Option<Prop<Ref<Holder>>>,
-    /// The time limit, from the step's start.
-    pub within: Option<Prop<Within>>,
+    /// The time limit, from the step's start (boxed: a time limit is large, and most steps of
+    /// a large policy have none).
+    pub within: Option<Box<Prop<Within>>>,
     pub next: Option<Prop<List<Ref<StepId>>>>,
     pub text: Option<Prop<Text>>,
     pub precondition: Option<Prop<Text>>,

@@ -157,7 +157,7 @@ pub(super) fn procedure(
 fn common(cx: &mut Lower<'_>, bag: &Bag<'_>) -> StepCommon {
     StepCommon {
         owner: cx.prop(bag, "owner", Lower::reference),
-        within: cx.prop(bag, "within", Lower::within),
+        within: cx.prop(bag, "within", Lower::within).map(Box::new),
         next: cx.prop(bag, "next", Lower::steps),
         text: cx.prop(bag, "text", Lower::string),
         precondition: cx.prop(bag, "precondition", Lower::string),

@@ -471,7 +471,9 @@ fn steps(
 
 fn common(r: &mut Resolver<'_>, scope: &StepScope<'_>, c: &mut StepCommon, procedure: &str) {
     r.opt(&mut c.owner);
-    r.within(&mut c.within);
+    if let Some(w) = &mut c.within {
+        r.limit(&mut w.value);
+    }
     r.opt(&mut c.form);
     steps(r, scope, &mut c.next, procedure);
     r.quorum(&mut c.approved_by);
