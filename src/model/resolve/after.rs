@@ -324,26 +324,14 @@ fn chain_cycles(r: &mut Resolver<'_>, m: &Model) {
             }
         }
     }
-    for (scc, to, at) in cycles(m.roles.len(), &held) {
-        let names = some_names(r, scc.iter().map(|&i| m.roles[i as usize].id), scc.len());
-        let def = r.index.def(m.roles[scc[0] as usize].id);
-        let decl = def.name.unwrap_or(def.keyword);
-        let (me, target) = (
-            r.text(decl).to_string(),
-            r.index
-                .name(r.sources, m.roles[to as usize].id)
-                .unwrap_or("")
-                .to_string(),
-        );
-        r.report(
-            Diagnostic::new(
-                Code::SelfReference,
-                at,
-                format!("roles {names} are held by each other"),
-            )
-            .label(format!("`{me}` is held by `{target}`"))
-            .with_secondary(decl, "declared here")
-            .help("end the chain at a person, a rota or a team: one of these roles must be held by someone"),
+    let roles: Vec<DeclId> = m.roles.iter().map(|x| x.id).collect();
+    for c in cycles(m.roles.len(), &held) {
+        report_chain(
+            r,
+            &roles,
+            c,
+            ("roles", "are held by each other", "is held by"),
+            "end the chain at a person, a rota or a team: one of these roles must be held by someone",
         );
     }
     let mut parents: Vec<(u32, u32, Span)> = Vec::new();
@@ -355,26 +343,44 @@ fn chain_cycles(r: &mut Resolver<'_>, m: &Model) {
             parents.push((i as u32, to.0, p.value.span));
         }
     }
-    for (scc, to, at) in cycles(m.teams.len(), &parents) {
-        let names = some_names(r, scc.iter().map(|&i| m.teams[i as usize].id), scc.len());
-        let def = r.index.def(m.teams[scc[0] as usize].id);
-        let decl = def.name.unwrap_or(def.keyword);
-        let (me, target) = (
-            r.text(decl).to_string(),
-            r.index
-                .name(r.sources, m.teams[to as usize].id)
-                .unwrap_or("")
-                .to_string(),
-        );
-        r.report(
-            Diagnostic::new(
-                Code::SelfReference,
-                at,
-                format!("teams {names} report to each other"),
-            )
-            .label(format!("`{me}` reports to `{target}`"))
-            .with_secondary(decl, "declared here")
-            .help("a chain of sub-teams ends at a team that reports to no other"),
+    let teams: Vec<DeclId> = m.teams.iter().map(|x| x.id).collect();
+    for c in cycles(m.teams.len(), &parents) {
+        report_chain(
+            r,
+            &teams,
+            c,
+            ("teams", "report to each other", "reports to"),
+            "a chain of sub-teams ends at a team that reports to no other",
         );
     }
+}
+
+/// Reports one cycle of a chain (`ids` the declarations by position): `(noun, what they do,
+/// what one does)` word the message and the label.
+fn report_chain(
+    r: &mut Resolver<'_>,
+    ids: &[DeclId],
+    (scc, to, at): (Vec<u32>, u32, Span),
+    (noun, each_other, verb): (&str, &str, &str),
+    help: &str,
+) {
+    let names = some_names(r, scc.iter().map(|&i| ids[i as usize]), scc.len());
+    let def = r.index.def(ids[scc[0] as usize]);
+    let decl = def.name.unwrap_or(def.keyword);
+    let me = r.text(decl).to_string();
+    let target = r
+        .index
+        .name(r.sources, ids[to as usize])
+        .unwrap_or("")
+        .to_string();
+    r.report(
+        Diagnostic::new(
+            Code::SelfReference,
+            at,
+            format!("{noun} {names} {each_other}"),
+        )
+        .label(format!("`{me}` {verb} `{target}`"))
+        .with_secondary(decl, "declared here")
+        .help(help.to_string()),
+    );
 }

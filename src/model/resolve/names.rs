@@ -121,24 +121,7 @@ impl<'a> Resolver<'a> {
                     return Some(t);
                 }
                 let (found, at) = (def.kind, def.name.unwrap_or(def.keyword));
-                let help = self.hint(name, kinds);
-                self.report(
-                    Diagnostic::new(
-                        Code::WrongKind,
-                        span,
-                        format!(
-                            "`{name}` is {}, not {}",
-                            found.article(),
-                            kinds_phrase(kinds)
-                        ),
-                    )
-                    .label(format!("expected {}", kinds_phrase(kinds)))
-                    .with_secondary(
-                        at,
-                        format!("`{name}` is defined here as {}", found.article()),
-                    )
-                    .help(help),
-                );
+                self.wrong_kind(name, span, found, kinds, Some(at));
                 None
             }
             None => match self.former.get(name).copied() {
@@ -160,20 +143,7 @@ impl<'a> Resolver<'a> {
                     .help(format!("write the new name: `{now}`"));
                     self.report(d);
                     if target.is_none() {
-                        let help = self.hint(name, kinds);
-                        self.report(
-                            Diagnostic::new(
-                                Code::WrongKind,
-                                span,
-                                format!(
-                                    "`{name}` is {}, not {}",
-                                    kind.article(),
-                                    kinds_phrase(kinds)
-                                ),
-                            )
-                            .label(format!("expected {}", kinds_phrase(kinds)))
-                            .help(help),
-                        );
+                        self.wrong_kind(name, span, kind, kinds, None);
                     }
                     target
                 }
@@ -183,6 +153,36 @@ impl<'a> Resolver<'a> {
                 }
             },
         }
+    }
+
+    /// Reports a name of a declaration of another kind than `kinds` (`found`), with where it
+    /// is declared.
+    fn wrong_kind(
+        &mut self,
+        name: &str,
+        span: Span,
+        found: Kind,
+        kinds: &'static [Kind],
+        at: Option<Span>,
+    ) {
+        let help = self.hint(name, kinds);
+        let mut d = Diagnostic::new(
+            Code::WrongKind,
+            span,
+            format!(
+                "`{name}` is {}, not {}",
+                found.article(),
+                kinds_phrase(kinds)
+            ),
+        )
+        .label(format!("expected {}", kinds_phrase(kinds)));
+        if let Some(at) = at {
+            d = d.with_secondary(
+                at,
+                format!("`{name}` is defined here as {}", found.article()),
+            );
+        }
+        self.report(d.help(help));
     }
 
     /// Checks a name without keeping a target: reports it unknown, marks it used.
