@@ -143,6 +143,8 @@ struct Loading<'f> {
     named: bool,
     /// Library directories `use "@NAME/.."` reads from.
     libraries: Vec<loader::Library>,
+    /// Each loaded file's library, if it lies in one (found once, when it is added).
+    library: Vec<Option<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -173,6 +175,7 @@ impl<'f> Loading<'f> {
             arg_error: None,
             named: false,
             libraries: Vec::new(),
+            library: Vec::new(),
         }
     }
 
@@ -234,11 +237,13 @@ impl<'f> Loading<'f> {
         let len = text.len();
         if let Some(id) = self.sources.add(loader::display(path), text) {
             self.paths.push(path.to_path_buf());
+            self.library.push(self.library_of(path));
             self.fragments.push(Vec::new());
             return Some(id);
         }
         let id = self.sources.add(loader::display(path), String::new())?;
         self.paths.push(path.to_path_buf());
+        self.library.push(self.library_of(path));
         self.fragments.push(Vec::new());
         self.diags.push(
             Diagnostic::new(
@@ -407,7 +412,7 @@ impl<'f> Loading<'f> {
     fn follow(&mut self, from: FileId, target: &str, span: Span, next: &mut Vec<Pending>) {
         let from_path = self.paths[from.0 as usize].clone();
         // A library's files use each other relative to themselves, inside the library.
-        let from_lib = self.library_of(&from_path);
+        let from_lib = self.library[from.0 as usize];
         let found = if target.starts_with('@') {
             loader::library_target(self.fs, &self.libraries, target).map(|(_, p)| p)
         } else {
@@ -554,11 +559,7 @@ impl<'f> Loading<'f> {
         // What the libraries fix first, then the policy's own files, then the rest of the
         // libraries: a member's declaration of a name the central policy also declares is the
         // one kept, unless the central one is `fixed`.
-        let library: Vec<bool> = self
-            .paths
-            .iter()
-            .map(|p| self.libraries.iter().any(|l| l.root.holds(self.fs, p)))
-            .collect();
+        let library: Vec<bool> = self.library.iter().map(Option::is_some).collect();
         let is_fixed = |f: &Fragment| {
             f.heads
                 .first()

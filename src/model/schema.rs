@@ -345,7 +345,6 @@ const ROLE_OR_PERSON: &[Kind] = RoleOrPerson::KINDS;
 pub const TOPICS: &[&str] = Topic::WORDS;
 pub const PHASES: &[&str] = Phase::WORDS;
 pub const GROUPS: &[&str] = Group::WORDS;
-pub const MOMENTS: &[&str] = MomentWord::WORDS;
 
 const STEP_COMMON: [Prop; 8] = [
     p("owner", Shape::Ref(HOLDERS), "who carries the step out"),

@@ -308,15 +308,15 @@ fn some_names(r: &Resolver<'_>, ids: impl Iterator<Item = DeclId>, count: usize)
 fn chain_cycles(r: &mut Resolver<'_>, m: &Model) {
     let mut held: Vec<(u32, u32, Span)> = Vec::new();
     for (i, role) in m.roles.iter().enumerate() {
-        for h in role.held_by.iter().flat_map(|h| &h.value.of.items) {
-            // Any of several holders is a way out; only a chain of one holder each binds.
-            if role
-                .held_by
-                .as_ref()
-                .is_some_and(|h| h.value.of.items.len() > 1)
-            {
-                continue;
-            }
+        // Any of several holders is a way out; only a chain of one holder each binds.
+        let Some(holders) = role
+            .held_by
+            .as_ref()
+            .filter(|h| h.value.of.items.len() == 1)
+        else {
+            continue;
+        };
+        for h in &holders.value.of.items {
             if let Some(RoleHolder::Role(to)) = h.target
                 && to.0 != i as u32
             {
