@@ -11,8 +11,10 @@ mod bag;
 mod condition;
 mod decls;
 pub mod literal;
+mod open;
 mod procedure;
 mod read;
+mod time;
 
 use super::condition::Condition;
 use super::decls::*;
