@@ -31,26 +31,6 @@ impl<'a> Lower<'a> {
         read(self, e).map(|value| Prop { key: e.key, value })
     }
 
-    /// A property whose whole value is `tbd ["reason"]` or one placeholder: recorded and
-    /// reported.
-    pub fn whole_open(&mut self, e: &Entry) -> bool {
-        let open = match e.args.as_slice() {
-            [a] => matches!(a.kind, ArgKind::Placeholder) || self.text(a.span) == "tbd",
-            [a, r] => {
-                a.is_atom()
-                    && self.text(a.span) == "tbd"
-                    && matches!(r.kind, ArgKind::Str | ArgKind::TextBlock)
-            }
-            _ => false,
-        };
-        if open && e.block.is_none() {
-            let a = e.args[0].clone();
-            self.open_arg(e, &a);
-            return true;
-        }
-        false
-    }
-
     /// Every occurrence of a repeatable property.
     pub fn props<T>(
         &mut self,

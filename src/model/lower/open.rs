@@ -92,4 +92,28 @@ impl Lower<'_> {
             kind: crate::model::OpenKind::NotStated { reason },
         });
     }
+    /// A property whose whole value is `tbd ["reason"]` or one placeholder: recorded and
+    /// reported.
+    pub fn whole_open(&mut self, e: &Entry) -> bool {
+        let open = match e.args.as_slice() {
+            [a] => matches!(a.kind, ArgKind::Placeholder) || self.text(a.span) == "tbd",
+            [a, r] => {
+                a.is_atom()
+                    && self.text(a.span) == "tbd"
+                    && matches!(r.kind, ArgKind::Str | ArgKind::TextBlock)
+            }
+            _ => false,
+        };
+        if open && e.block.is_none() {
+            let a = e.args[0].clone();
+            self.open_arg(e, &a);
+            return true;
+        }
+        false
+    }
+
+    /// Whether a string holds a placeholder (just read from it, so the last open value).
+    pub fn holds_placeholder(&self, t: &crate::model::value::Text) -> bool {
+        self.open.last().is_some_and(|o| t.span.contains(o.span))
+    }
 }

@@ -393,8 +393,8 @@ impl Lower<'_> {
     /// A checked string: an e-mail address, a web address or a telephone number.
     pub fn contact(&mut self, e: &Entry, shape: Shape) -> Option<Text> {
         let t = self.text_shaped(e, shape)?;
-        if self.open.last().is_some_and(|o| t.span.contains(o.span)) {
-            // A placeholder in it, reported: its form is the template's business.
+        if self.holds_placeholder(&t) {
+            // Reported: its form is the template's business.
             return Some(t);
         }
         let s = t
@@ -498,8 +498,8 @@ impl Lower<'_> {
             return None;
         }
         let t = self.text_shaped(e, Shape::TimeZone)?;
-        if self.open.last().is_some_and(|o| t.span.contains(o.span)) {
-            // A placeholder in it, reported: the zone is not known yet.
+        if self.holds_placeholder(&t) {
+            // Reported: the zone is not known yet.
             return None;
         }
         let s = t
