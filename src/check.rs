@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::checks;
 use crate::diagnostics::{self, Code, Diagnostic, Level};
 use crate::index::Index;
 use crate::loader::{self, ArgError, Found, Read, Root};
@@ -25,12 +26,18 @@ pub const MAX_FINDINGS_PER_FILE: usize = 200;
 const PARALLEL_BYTES: usize = 256 * 1024;
 
 /// How a check runs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Threads to parse and lower with (1 or more).
     pub jobs: usize,
     /// The most bytes a policy's files may have together (at most 1 GiB).
     pub max_total: u64,
+    /// The checks of the scheme ([`crate::checks`]) and what they are told; `None` reads the
+    /// policy only (parse, resolve, literals).
+    pub checks: Option<checks::Config>,
+    /// When not empty, only these codes of checks are reported (the findings of reading the
+    /// policy always are).
+    pub only: Vec<Code>,
 }
 
 impl Default for Options {
@@ -38,6 +45,18 @@ impl Default for Options {
         Options {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             max_total: crate::source::MAX_TOTAL,
+            checks: Some(checks::Config::default()),
+            only: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    /// Reading only: no checks of the scheme.
+    pub fn reading_only() -> Options {
+        Options {
+            checks: None,
+            ..Options::default()
         }
     }
 }
@@ -92,7 +111,7 @@ pub fn check_sources(files: &[(&str, &str)], options: Options) -> Analysis {
         .iter()
         .map(|(p, _)| Found::File(PathBuf::from(p)))
         .collect();
-    loader.run(found, options);
+    loader.run(found);
     loader.finish()
 }
 
@@ -114,7 +133,7 @@ pub fn check_with_libraries(
     let mut l = Loading::new(fs, root, options);
     l.libraries = libraries;
     l.named = true;
-    l.run(found, options);
+    l.run(found);
     if let Some(e) = l.arg_error.take() {
         return Err(e);
     }
@@ -123,6 +142,7 @@ pub fn check_with_libraries(
 
 struct Loading<'f> {
     fs: &'f dyn FileSystem,
+    options: Options,
     root: Root,
     sources: SourceMap,
     diags: Vec<Diagnostic>,
@@ -162,9 +182,10 @@ struct Pending {
 impl<'f> Loading<'f> {
     fn new(fs: &'f dyn FileSystem, root: Root, options: Options) -> Loading<'f> {
         Loading {
+            sources: SourceMap::with_limit(options.max_total),
+            options,
             fs,
             root,
-            sources: SourceMap::with_limit(options.max_total),
             diags: Vec::new(),
             seen: HashMap::new(),
             paths: Vec::new(),
@@ -179,7 +200,7 @@ impl<'f> Loading<'f> {
         }
     }
 
-    fn run(&mut self, found: Vec<Found>, options: Options) {
+    fn run(&mut self, found: Vec<Found>) {
         let mut wave: Vec<Pending> = Vec::new();
         for f in found {
             match f {
@@ -208,7 +229,7 @@ impl<'f> Loading<'f> {
                 fragments,
                 diags,
                 dropped,
-            } = process(&self.sources, &loaded, options.jobs.max(1));
+            } = process(&self.sources, &loaded, self.options.jobs.max(1));
             self.diags.extend(diags);
             self.dropped.extend(dropped);
             let mut next = Vec::new();
@@ -595,6 +616,19 @@ impl<'f> Loading<'f> {
             &resolved.index,
             &mut diags,
         );
+        if let Some(config) = &self.options.checks {
+            let mut found = checks::run(
+                &resolved.model,
+                &resolved.index,
+                &self.sources,
+                config,
+                &diags,
+            );
+            if !self.options.only.is_empty() {
+                found.retain(|d| self.options.only.contains(&d.code));
+            }
+            diags.extend(found);
+        }
         diagnostics::sort(&mut diags, &self.sources);
         let (diagnostics, not_shown) = cap(diags, &self.dropped, &self.sources);
         Analysis {

@@ -7,6 +7,7 @@
 //! pipeline; [`cli`] is the command line over it.
 
 pub mod check;
+pub mod checks;
 pub mod cli;
 pub mod diagnostics;
 pub mod index;

@@ -370,7 +370,24 @@ fn diagnostics_md_examples_print_what_the_docs_say() {
                 &format!("diag-{}-{i}", c.as_str()),
                 &[("example.imp", src.as_bytes())],
             );
-            let o = run_in(&dir, &["check", "--format", "plain", "./example.imp"]);
+            let only = format!("--only={c}");
+            let select = if c.is_check() {
+                only.as_str()
+            } else {
+                "--no-checks"
+            };
+            let o = run_in(
+                &dir,
+                &[
+                    "check",
+                    "--format",
+                    "plain",
+                    "--as-of",
+                    "2026-12-01",
+                    select,
+                    "./example.imp",
+                ],
+            );
             let want = if i == 0 {
                 texts.first().map(|(_, t)| t.clone()).unwrap_or_default()
             } else {
@@ -385,4 +402,25 @@ fn diagnostics_md_examples_print_what_the_docs_say() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The table "All codes" of docs/diagnostics.md lists every code, its level and its title.
+#[test]
+fn diagnostics_md_table_lists_the_registry() {
+    let rows: Vec<&str> = DIAGNOSTICS_MD
+        .lines()
+        .filter(|l| l.starts_with("| IMP"))
+        .collect();
+    let want: Vec<String> = Code::ALL
+        .iter()
+        .map(|c| {
+            format!(
+                "| {} | {} | {} |",
+                c.as_str(),
+                c.level().as_str(),
+                c.title()
+            )
+        })
+        .collect();
+    assert_eq!(rows, want);
 }

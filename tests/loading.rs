@@ -268,7 +268,11 @@ fn findings_past_two_hundred_in_a_file_are_counted() {
 fn a_policy_too_large_in_all_is_refused_file_by_file() {
     let a = "person alice \"Alice\" {}\npolicy { owner alice }\n";
     let b = "use \"a.imp\"\nrole r \"R\" { held_by alice }\nreview { owner r }\n";
-    let options = |max_total| imp::check::Options { jobs: 1, max_total };
+    let options = |max_total| imp::check::Options {
+        jobs: 1,
+        max_total,
+        ..imp::check::Options::reading_only()
+    };
     let fits = imp::check::check_sources(&[("b.imp", b), ("a.imp", a)], options(200));
     assert!(fits.diagnostics.is_empty(), "{:?}", fits.diagnostics);
     // `b.imp` is loaded first; `a.imp` no longer fits, and is not read.

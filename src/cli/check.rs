@@ -6,6 +6,7 @@ use clap::ValueEnum;
 
 use super::{Exit, error, output};
 use crate::check::{Analysis, Options, check_with_libraries};
+use crate::diagnostics::Code;
 use crate::diagnostics::render::{self, HumanStyle, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -49,6 +50,38 @@ pub struct Args {
     /// policy's `imp.yaml` (this one wins); may be repeated
     #[arg(long = "library", value_name = "NAME=DIR", value_parser = parse_library)]
     pub libraries: Vec<(String, String)>,
+    /// The day the checks take as today (YYYY-MM-DD): `verified`, review and exercise dates
+    /// before it are stale (default: today, or `as_of` in `imp.yaml`)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
+    /// Report only these checks (codes `IMP0701` and above, comma-separated); the findings of
+    /// reading the policy are always reported
+    #[arg(long, value_name = "CODE,...", value_delimiter = ',', value_parser = parse_check_code)]
+    pub only: Vec<Code>,
+    /// Read the policy only (parse, resolve names, validate literals): run no check of the
+    /// scheme
+    #[arg(long, conflicts_with = "only")]
+    pub no_checks: bool,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    let bad = || format!("`{s}` is not a date: write YYYY-MM-DD, e.g. `2026-12-01`");
+    if s.len() != 10 {
+        return Err(bad());
+    }
+    s.parse().map_err(|_| bad())
+}
+
+fn parse_check_code(s: &str) -> Result<Code, String> {
+    match Code::parse(s) {
+        Some(c) if c.is_check() => Ok(c),
+        Some(c) => Err(format!(
+            "`{c}` is a finding of reading the policy, which is always reported; `--only` takes the codes of checks, `IMP07xx` to `IMP15xx`"
+        )),
+        None => Err(format!(
+            "`{s}` is not a diagnostic code (see `imp explain`)"
+        )),
+    }
 }
 
 fn parse_library(s: &str) -> Result<(String, String), String> {
@@ -70,6 +103,13 @@ pub fn run(args: &Args) -> Exit {
         let mut options = Options::default();
         if let Some(j) = args.jobs {
             options.jobs = usize::from(j);
+        }
+        if let (Some(config), Some(day)) = (options.checks.as_mut(), args.as_of) {
+            config.as_of = day;
+        }
+        options.only.clone_from(&args.only);
+        if args.no_checks {
+            options.checks = None;
         }
         match check_with_libraries(&crate::vfs::RealFs, p, options, &args.libraries) {
             Ok(c) => checked.push(c),

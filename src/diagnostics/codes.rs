@@ -2,8 +2,10 @@
 //!
 //! Codes are `IMP` and four digits, grouped by stage: `00` input files, `01` syntax,
 //! `02` modules, `03` declarations and properties, `04` names, `05` literals, `06` rules inside
-//! one construct. A code never changes meaning and is never reused. Its level is a default that
-//! configuration may change later; it is not part of the code. The documentation of each code is
+//! one construct; then the checks of the scheme, a group per family (`07` to `15`, see
+//! [`crate::checks`]), and `16` configuration and silences. A code never changes meaning and
+//! is never reused. Its level is a default that configuration may change; it is not part of
+//! the code. The documentation of each code is
 //! `docs/diagnostics.md`, which `imp explain` prints.
 
 use serde::Serialize;
@@ -143,9 +145,84 @@ codes! {
     PhaseTwice = "IMP0616", Error, "phase listed twice in a lifecycle", Some("6");
     UnknownPhase = "IMP0617", Error, "phase not in the lifecycle", Some("6");
     RedefinesFixed = "IMP0618", Error, "member redefines what the central policy fixes", None;
+    // 07: the policy and the scheme as a whole (checks)
+    PolicyIncomplete = "IMP0701", Warning, "policy without owner, approver, version or review date", Some("7.2");
+    SelfApproved = "IMP0702", Warning, "policy approved by its own owner", Some("7.2");
+    MandatoryRoleMissing = "IMP0703", Warning, "mandatory role missing", Some("7.5");
+    OpenInApproved = "IMP0704", Error, "value left open in an approved policy", Some("7.2");
+    // 08: roles and people (checks)
+    RoleNotHeld = "IMP0801", Warning, "role held by nobody", Some("7.5");
+    RoleWithoutBackup = "IMP0802", Warning, "role without a backup", Some("7.5");
+    NoContact = "IMP0803", Warning, "person without a contact method", Some("7.3");
+    NoOutOfBand = "IMP0804", Warning, "person on call without an out-of-band contact", Some("7.3");
+    HolderIsBackup = "IMP0805", Warning, "the same person as holder and backup", Some("7.5");
+    RolesTogether = "IMP0806", Warning, "one person in several roles at the same severity", Some("7.5");
+    ExclusiveHeldTogether = "IMP0807", Error, "one person holding roles that exclude each other", Some("7.5");
+    Untrained = "IMP0808", Warning, "holder without the training the role requires", Some("7.7");
+    StaleVerification = "IMP0809", Warning, "contact details not verified in the last year", Some("7.3");
+    // 09: reporting (checks)
+    NoStaffChannel = "IMP0901", Warning, "no reporting channel for all staff that lands at the point of contact", Some("8.3");
+    HoursContradicted = "IMP0902", Error, "channel open around the clock lands at a desk that is not", Some("8.3");
+    PocUnstaffed = "IMP0903", Warning, "point of contact staffed by nobody", Some("8.3");
+    // 10: severity (checks)
+    NoScale = "IMP1001", Warning, "no severity scale of at least three levels", Some("8.4");
+    LevelIncomplete = "IMP1002", Warning, "level without criteria, targets, decider or notifications", Some("8.4");
+    SlowerWhenWorse = "IMP1003", Error, "more severe level with a slower target", Some("8.4");
+    LowerAuthority = "IMP1004", Error, "more severe level decided by a lower authority", Some("8.4");
+    NotifiesFewer = "IMP1005", Warning, "more severe level notifies fewer", Some("8.4");
+    CriteriaGap = "IMP1006", Error, "incident that matches no level", Some("8.4");
+    CriteriaOverlap = "IMP1007", Warning, "incident that matches two levels", Some("8.4");
+    LevelShadowed = "IMP1008", Warning, "level that no incident can reach", Some("8.4");
+    IdenticalLevels = "IMP1009", Warning, "levels that differ in nothing", Some("8.4");
+    TargetsOutOfOrder = "IMP1010", Error, "targets out of order", Some("8.4");
+    UnmappedScales = "IMP1011", Warning, "two scales in use with no mapping between them", Some("8.4");
+    ReviewNotDefined = "IMP1012", Warning, "level requires a review that no review defines", Some("9.3");
+    // 11: categories and procedures (checks)
+    CategoryWithoutProcedure = "IMP1101", Warning, "category without a procedure", Some("8.5");
+    PhaseWithoutProcedure = "IMP1102", Warning, "lifecycle phase without a procedure", Some("4.2");
+    PhaseWithoutOwner = "IMP1103", Warning, "phase without an owner", Some("4.2");
+    AuthorityNotHeld = "IMP1104", Error, "step needs an authority its owner does not hold", Some("8.5");
+    NoOwner = "IMP1105", Warning, "step or decision owned by nobody", Some("7.3");
+    TwoOwners = "IMP1106", Warning, "duty with two owners", Some("7.5");
+    TargetContradicted = "IMP1107", Error, "procedure slower than its level's target", Some("8.5");
+    // 12: evidence (checks)
+    NoEvidenceHandling = "IMP1201", Warning, "forensics in scope without evidence handling", Some("9.2");
+    EvidenceIncomplete = "IMP1202", Warning, "evidence handling without custodian, chain of custody or retention", Some("9.2");
+    // 13: obligations (checks)
+    ObligationIncomplete = "IMP1301", Warning, "obligation without owner, recipient, clock start or deadline", Some("8.5");
+    DeadlineTwice = "IMP1302", Error, "two values in force for one deadline", Some("8.5");
+    RegimeWithoutObligation = "IMP1303", Warning, "regime in force with no matching obligation", None;
+    DeadlineBeyondLaw = "IMP1304", Error, "deadline later than the law allows", None;
+    // 14: training, exercises and reviews (checks)
+    RoleWithoutTraining = "IMP1401", Warning, "role with duties and no training", Some("7.7");
+    TrainingWithoutCadence = "IMP1402", Warning, "training without a cadence", Some("7.7");
+    NoAwareness = "IMP1403", Warning, "no awareness training for all staff", Some("7.7");
+    NoExercise = "IMP1404", Warning, "no exercise plan", Some("7.7");
+    DateInPast = "IMP1405", Warning, "review or exercise date in the past", Some("7.3");
+    NoReview = "IMP1406", Warning, "no post-incident or scheme review with a deadline", Some("9.3");
+    // 15: drift and hygiene (checks)
+    NearDuplicate = "IMP1501", Warning, "names or titles that differ by one word", None;
+    EmbargoBroken = "IMP1502", Warning, "notification that breaks an embargo", Some("8.5");
+    EmptyDeclaration = "IMP1503", Warning, "empty procedure, scale, calendar or schedule", None;
+    // 16: configuration and silences
+    BadConfig = "IMP1601", Error, "invalid configuration", None;
+    SilenceWithoutReason = "IMP1602", Warning, "silence without a reason", None;
+    UselessSilence = "IMP1603", Warning, "silence that silences nothing", None;
+    MalformedSilence = "IMP1604", Warning, "malformed silence", None;
 }
 
 impl Code {
+    /// The group: `7` for `IMP0701`.
+    pub fn group(self) -> u32 {
+        self.as_str()[3..5].parse().unwrap_or(0)
+    }
+
+    /// A finding of a check of the scheme (groups `07` to `15`), as opposed to one of reading
+    /// the policy (`00` to `06`) or of configuration (`16`): configuration may silence it.
+    pub fn is_check(self) -> bool {
+        (7..=15).contains(&self.group())
+    }
+
     /// Looks a code up by its text, case-insensitively (`imp0101` works).
     pub fn parse(text: &str) -> Option<Code> {
         Code::ALL

@@ -119,6 +119,24 @@ pub enum OpenKind {
 }
 
 impl Model {
+    /// Whether the policy declares none of what a scheme is built from: no policy, people,
+    /// roles, teams, points of contact, channels, scales, categories, procedures, obligations
+    /// or reviews.
+    pub fn is_empty(&self) -> bool {
+        self.organisations.is_empty()
+            && self.policies.is_empty()
+            && self.people.is_empty()
+            && self.roles.is_empty()
+            && self.teams.is_empty()
+            && self.points_of_contact.is_empty()
+            && self.channels.is_empty()
+            && self.scales.is_empty()
+            && self.categories.is_empty()
+            && self.procedures.is_empty()
+            && self.obligations.is_empty()
+            && self.reviews.is_empty()
+    }
+
     /// The open values in the property whose key word is at `key`.
     pub fn open_in(&self, key: Span) -> impl Iterator<Item = &Open> {
         self.open.iter().filter(move |o| o.key == key)
