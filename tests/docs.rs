@@ -2,8 +2,8 @@
 //! reference table is the schema's, every reference property is tested row by row, and
 //! docs/diagnostics.md documents exactly the registry's codes, as `imp explain` prints them.
 
-use imp::cli::explain::{DIAGNOSTICS_MD, section};
 use imp::diagnostics::Code;
+use imp::diagnostics::docs::{DIAGNOSTICS_MD, section};
 use imp::model::schema::{DECLS, Kind, Shape};
 use imp::source::SourceMap;
 

@@ -9,3 +9,4 @@ mod hostile;
 mod loading;
 mod model;
 mod parser;
+mod sarif;

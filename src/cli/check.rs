@@ -7,7 +7,7 @@ use clap::ValueEnum;
 use super::{Exit, error, output};
 use crate::check::{Analysis, Options, check_with_libraries};
 use crate::diagnostics::Code;
-use crate::diagnostics::render::{self, HumanStyle, Summary};
+use crate::diagnostics::render::{self, HumanStyle, Summary, sarif};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -15,8 +15,12 @@ pub enum Format {
     Human,
     /// One line per finding: `path:line:col: error[IMP0301]: message`
     Plain,
-    /// One JSON document with every finding and a summary
+    /// One JSON document with every finding and a summary (`format_version` 1, described by
+    /// docs/json-schema.json)
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other CI tools: every finding, with the rules
+    /// of every code; paths relative to the working directory
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,6 +103,7 @@ pub fn run(args: &Args) -> Exit {
     };
     let mut exit = Exit::Clean;
     let mut checked: Vec<Analysis> = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
     for p in &paths {
         let mut options = Options::default();
         if let Some(j) = args.jobs {
@@ -114,7 +119,9 @@ pub fn run(args: &Args) -> Exit {
         match check_with_libraries(&crate::vfs::RealFs, p, options, &args.libraries) {
             Ok(c) => checked.push(c),
             Err(e) => {
-                error(&e.to_string());
+                let message = e.to_string();
+                error(&message);
+                failures.push(message);
                 exit = Exit::Usage;
             }
         }
@@ -163,9 +170,22 @@ pub fn run(args: &Args) -> Exit {
                 .collect();
             out.push_str(&render::json(&groups, summary));
         }
+        Format::Sarif => {
+            let groups: Vec<_> = checked
+                .iter()
+                .map(|c| (&c.sources, c.diagnostics.as_slice()))
+                .collect();
+            let base = std::env::current_dir().ok();
+            let invocation = sarif::Invocation {
+                base: base.as_deref(),
+                failures: &failures,
+            };
+            out.push_str(&sarif::sarif(&groups, invocation));
+        }
     }
     // The summary line, when something was checked.
-    if args.format != Format::Json && !checked.is_empty() {
+    let document = matches!(args.format, Format::Json | Format::Sarif);
+    if !document && !checked.is_empty() {
         out.push_str(&summary.to_string());
         out.push('\n');
     }

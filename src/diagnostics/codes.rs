@@ -44,6 +44,11 @@ macro_rules! codes {
                 match self { $(Code::$variant => $code,)* }
             }
 
+            /// The registry's name of the code, in PascalCase: `UnknownName` for `IMP0401`.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => stringify!($variant),)* }
+            }
+
             /// The default level.
             pub fn level(self) -> Level {
                 match self { $(Code::$variant => Level::$level,)* }

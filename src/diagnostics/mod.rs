@@ -2,6 +2,7 @@
 //! [`render`] turns them into text.
 
 pub mod codes;
+pub mod docs;
 pub mod render;
 pub mod suggest;
 

@@ -1,4 +1,5 @@
-//! Rendering of diagnostics: human (miette), plain (one line each) and JSON.
+//! Rendering of diagnostics: human (miette), plain (one line each), JSON and SARIF
+//! ([`sarif`]).
 //! This is the only module that knows how a finding looks on screen.
 //!
 //! No format lets a character of a policy (or of a path) drive the terminal: the human format
@@ -9,6 +10,7 @@
 //! [`excerpt`]), long texts are cut and at most [`MAX_SHOWN_LABELS`] labels are drawn.
 
 mod excerpt;
+pub mod sarif;
 
 use std::fmt;
 use std::fmt::Write as _;
@@ -167,8 +169,13 @@ fn plain_line(d: &Diagnostic, sources: &SourceMap) -> String {
     )
 }
 
+/// The version of the JSON format, its `format_version`: raised when a field changes meaning
+/// or goes away (adding a field does not raise it). docs/json-schema.json describes it.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
 #[derive(Serialize)]
 struct JsonDoc<'a> {
+    format_version: u32,
     diagnostics: Vec<JsonDiag<'a>>,
     summary: Summary,
 }
@@ -222,6 +229,7 @@ fn location(span: Span, sources: &SourceMap) -> JsonLocation<'_> {
 /// One JSON document with every finding of every policy, and the summary.
 pub fn json(groups: &[(&SourceMap, &[Diagnostic])], summary: Summary) -> String {
     let doc = JsonDoc {
+        format_version: JSON_FORMAT_VERSION,
         diagnostics: groups
             .iter()
             .flat_map(|(sources, diags)| diags.iter().map(move |d| (*sources, d)))
