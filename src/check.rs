@@ -35,8 +35,8 @@ pub struct Options {
     /// The checks of the scheme ([`crate::checks`]) and what they are told; `None` reads the
     /// policy only (parse, resolve, literals).
     pub checks: Option<checks::Config>,
-    /// When not empty, only these codes of checks are reported (the findings of reading the
-    /// policy always are).
+    /// When not empty, only these codes of checks are reported, and the errors of reading the
+    /// policy (not its warnings).
     pub only: Vec<Code>,
 }
 
@@ -625,7 +625,10 @@ impl<'f> Loading<'f> {
                 &diags,
             );
             if !self.options.only.is_empty() {
+                // The checks asked for, and the errors of reading, which make any finding
+                // doubtful; not the warnings of reading.
                 found.retain(|d| self.options.only.contains(&d.code));
+                diags.retain(|d| d.level == Level::Error);
             }
             diags.extend(found);
         }

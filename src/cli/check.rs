@@ -54,8 +54,8 @@ pub struct Args {
     /// before it are stale (default: today, or `as_of` in `imp.yaml`)
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<jiff::civil::Date>,
-    /// Report only these checks (codes `IMP0701` and above, comma-separated); the findings of
-    /// reading the policy are always reported
+    /// Report only these checks (codes `IMP0701` and above, comma-separated), and the errors
+    /// of reading the policy (which are always reported), not its warnings
     #[arg(long, value_name = "CODE,...", value_delimiter = ',', value_parser = parse_check_code)]
     pub only: Vec<Code>,
     /// Read the policy only (parse, resolve names, validate literals): run no check of the
