@@ -127,10 +127,10 @@ fn twice_in_force(cx: &Context, out: &mut Vec<Diagnostic>) {
                             overlap(first, second)
                         ),
                     )
-                    .label(format!("`{}` in force {}", second.within, period(second)))
+                    .label(format!("`{}` in force {}", cx.text(second.within.span), period(second)))
                     .with_secondary(
                         first.name.span,
-                        format!("`{}` in force {}", first.within, period(first)),
+                        format!("`{}` in force {}", cx.text(first.within.span), period(first)),
                     )
                     .help(match second.since.or(first.since) {
                         Some(s) => format!(
@@ -445,9 +445,9 @@ fn regimes(cx: &Context, out: &mut Vec<Diagnostic>) {
         for s in missing_steps(cx, law, obls) {
             let step = &law.steps()[s];
             let by = if step.limit.is_some() {
-                "or from its time when its name reads as no step"
+                "or by its time if its name matches no step"
             } else {
-                "or from an obligation `to` an external of kind `customer`"
+                "or by an obligation `to` an external of kind `customer`"
             };
             let mut d = Diagnostic::new(
                 Code::RegimeWithoutObligation,
@@ -456,7 +456,7 @@ fn regimes(cx: &Context, out: &mut Vec<Diagnostic>) {
             )
             .label(format!("{} requires it {}", law.name(), step.when))
             .help(format!(
-                "add {} to an obligation of `{w}`; {} is read from a deadline's name (a word such as `{}`), {by}",
+                "add {} to an obligation of `{w}`; a deadline is taken for {} by its name (a word such as `{}`), {by}",
                 step.example, step.what, step.words[0]
             ))
             .clause(step.clause);
