@@ -344,9 +344,10 @@ impl Law {
         }
     }
 
-    /// The step a deadline of an obligation corresponds to, if any.
-    fn step_of(self, cx: &Context, o: &Obligation, d: &Deadline) -> Option<usize> {
-        if self == Law::Gdpr && to_customer(cx, o) {
+    /// The step a deadline corresponds to, if any; `customer`: its obligation is owed to an
+    /// external of kind `customer`.
+    fn step_of(self, cx: &Context, customer: bool, d: &Deadline) -> Option<usize> {
+        if self == Law::Gdpr && customer {
             return Some(0);
         }
         let name = cx.text(d.name.span).to_ascii_lowercase();
@@ -476,14 +477,15 @@ fn missing_steps(cx: &Context, law: Law, obls: &[(usize, Span)]) -> Vec<usize> {
     let mut anonymous: Vec<(u64, bool)> = Vec::new();
     for (i, _) in obls {
         let o = &cx.model.obligations[*i];
-        if law == Law::Gdpr && to_customer(cx, o) {
+        let customer = to_customer(cx, o);
+        if law == Law::Gdpr && customer {
             present[0] = true;
         }
         for d in o.deadlines.iter().map(|d| &d.value) {
             if !in_force(d, cx.config.as_of) {
                 continue;
             }
-            match law.step_of(cx, o, d) {
+            match law.step_of(cx, customer, d) {
                 Some(s) => present[s] = true,
                 None => {
                     if let Some(b) = Bounds::of(&d.within) {
@@ -528,6 +530,7 @@ fn beyond_law(cx: &Context, out: &mut Vec<Diagnostic>) {
                 laws.push((l, w));
             }
         }
+        let customer = to_customer(cx, o);
         for d in o.deadlines.iter().map(|d| &d.value) {
             if d.until.is_some_and(|u| u.date <= cx.config.as_of) {
                 continue;
@@ -536,7 +539,7 @@ fn beyond_law(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             for &(law, w) in &laws {
-                let Some(s) = law.step_of(cx, o, d) else {
+                let Some(s) = law.step_of(cx, customer, d) else {
                     continue;
                 };
                 let step = &law.steps()[s];
