@@ -324,8 +324,11 @@ impl Report {
         let see = d.clause.map(|c| {
             if c.starts_with("Annex") {
                 format!("see ISO/IEC TR 18044 {c}")
-            } else {
+            } else if c.starts_with(|ch: char| ch.is_ascii_digit()) {
                 format!("see ISO/IEC TR 18044 clause {c}")
+            } else {
+                // Another text's article, as written: `GDPR art. 33`.
+                format!("see {c}")
             }
         });
         let more = (d.secondary.len() > shown).then(|| {
