@@ -9,6 +9,7 @@
 pub mod check;
 pub mod checks;
 pub mod cli;
+pub mod config;
 pub mod diagnostics;
 pub mod index;
 pub mod loader;

@@ -104,9 +104,7 @@ pub fn run(args: &Args) -> Exit {
         if let Some(j) = args.jobs {
             options.jobs = usize::from(j);
         }
-        if let (Some(config), Some(day)) = (options.checks.as_mut(), args.as_of) {
-            config.as_of = day;
-        }
+        options.as_of = args.as_of;
         options.only.clone_from(&args.only);
         if args.no_checks {
             options.checks = None;
@@ -121,11 +119,12 @@ pub fn run(args: &Args) -> Exit {
     }
     let mut summary = Summary::of(
         checked.iter().flat_map(|c| &c.diagnostics),
-        checked.iter().map(|c| c.sources.len()).sum(),
+        checked.iter().map(Analysis::files).sum(),
     );
     for c in &checked {
         summary.errors += c.not_shown.0;
         summary.warnings += c.not_shown.1;
+        summary.silenced += c.silenced;
     }
     let color = match args.color {
         Color::Always => true,
