@@ -51,7 +51,8 @@ pub struct Args {
     #[arg(long = "library", value_name = "NAME=DIR", value_parser = parse_library)]
     pub libraries: Vec<(String, String)>,
     /// The day the checks take as today (YYYY-MM-DD): `verified`, review and exercise dates
-    /// before it are stale (default: today, or `as_of` in `imp.yaml`)
+    /// before it are stale (default: `as_of` in the policy's `imp.yaml`, or else today; this
+    /// flag wins)
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<jiff::civil::Date>,
     /// Report only these checks (codes `IMP0701` and above, comma-separated), and the errors

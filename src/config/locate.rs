@@ -1,7 +1,9 @@
 //! Where a key or a value of `imp.yaml` is in its text: serde_yaml_ng gives the place of a
 //! YAML error but no place for the values it reads, so a problem of an entry is located by a
 //! small scan of the text for its key (a top-level key at the start of a line; a key of a
-//! mapping inside that key's block, in block or flow style), outside comments.
+//! mapping inside that key's block, in block or flow style), outside comments. Keys are looked
+//! for in the order of the file from where the previous one was found (serde_yaml_ng keeps a
+//! mapping's order), so that locating every entry of a file is linear.
 
 use std::ops::Range;
 
@@ -27,7 +29,7 @@ fn line_starts(text: &str) -> Vec<usize> {
 }
 
 /// The lines: (start, end before the line break).
-fn lines(text: &str) -> Vec<(usize, usize)> {
+pub fn lines(text: &str) -> Vec<(usize, usize)> {
     let starts = line_starts(text);
     starts
         .iter()
@@ -125,9 +127,23 @@ fn key_at(line: &str, i: usize, key: &str) -> Option<Range<usize>> {
     Some(start..start + key.len())
 }
 
-/// A top-level key: at the start of a line.
-pub fn top_key(text: &str, key: &str) -> Option<Range<usize>> {
-    for (s, e) in lines(text) {
+/// The lines from the one holding `from`.
+fn from_line(lines: &[(usize, usize)], from: usize) -> &[(usize, usize)] {
+    let i = lines.partition_point(|&(_, e)| e < from);
+    &lines[i..]
+}
+
+/// A top-level key, at the start of a line, at or after `from`.
+pub fn top_key(
+    text: &str,
+    lines: &[(usize, usize)],
+    from: usize,
+    key: &str,
+) -> Option<Range<usize>> {
+    for &(s, e) in from_line(lines, from) {
+        if s < from {
+            continue;
+        }
         let s = if s == 0 && text.starts_with('\u{feff}') {
             3
         } else {
@@ -141,14 +157,18 @@ pub fn top_key(text: &str, key: &str) -> Option<Range<usize>> {
     None
 }
 
-/// A key inside the block of the top-level key at `top`: on the same line after it, or on the
-/// lines below it until the next top-level key.
-pub fn sub_key(text: &str, top: Range<usize>, key: &str) -> Option<Range<usize>> {
-    for (s, e) in lines(text) {
-        if e <= top.start {
-            continue;
-        }
-        let first = s.max(top.end);
+/// A key inside the block of the top-level key at `top`, at or after `from`: on the same line
+/// after it, or on the lines below it until the next top-level key.
+pub fn sub_key(
+    text: &str,
+    lines: &[(usize, usize)],
+    top: Range<usize>,
+    from: usize,
+    key: &str,
+) -> Option<Range<usize>> {
+    let from = from.max(top.end);
+    for &(s, e) in from_line(lines, from) {
+        let first = s.max(from);
         let z = code_end(text, s, e);
         // A line below the key that starts at column 0 starts the next key.
         if s >= top.end && !matches!(text.as_bytes().get(s), Some(b' ' | b'\t')) && z > s {
@@ -248,27 +268,33 @@ mod tests {
     #[test]
     fn keys_and_values_are_found_in_block_and_flow_style_outside_comments() {
         let text = "# levels: no\nlevels:\n  # IMP0404: allow\n  IMP0404: allow  # why\n  \"IMP0802\": 'warn'\nas_of: 2026-12-01\nlibraries: {central: ../c, b: \"x\"}\n";
-        let levels = top_key(text, "levels").expect("levels");
+        let lines = lines(text);
+        let levels = top_key(text, &lines, 0, "levels").expect("levels");
         assert_eq!(&text[levels.start - 1..levels.start], "\n");
-        let k = sub_key(text, levels.clone(), "IMP0404").expect("IMP0404");
+        let k = sub_key(text, &lines, levels.clone(), 0, "IMP0404").expect("IMP0404");
         assert_eq!(at(text, k.clone()), "IMP0404");
-        assert_eq!(at(text, value_after(text, k)), "allow");
-        let k = sub_key(text, levels.clone(), "IMP0802").expect("IMP0802");
-        assert_eq!(at(text, value_after(text, k)), "'warn'");
-        assert_eq!(sub_key(text, levels, "central"), None);
-        let a = top_key(text, "as_of").expect("as_of");
-        assert_eq!(at(text, value_after(text, a)), "2026-12-01");
-        let l = top_key(text, "libraries").expect("libraries");
-        let c = sub_key(text, l.clone(), "central").expect("central");
+        assert_eq!(at(text, value_after(text, k.clone())), "allow");
+        let k2 = sub_key(text, &lines, levels.clone(), k.end, "IMP0802").expect("IMP0802");
+        assert_eq!(at(text, value_after(text, k2.clone())), "'warn'");
+        assert_eq!(
+            sub_key(text, &lines, levels.clone(), k2.end, "IMP0404"),
+            None
+        );
+        assert_eq!(sub_key(text, &lines, levels.clone(), 0, "central"), None);
+        let a = top_key(text, &lines, levels.end, "as_of").expect("as_of");
+        assert_eq!(at(text, value_after(text, a.clone())), "2026-12-01");
+        assert_eq!(top_key(text, &lines, a.end, "levels"), None);
+        let l = top_key(text, &lines, a.end, "libraries").expect("libraries");
+        let c = sub_key(text, &lines, l.clone(), 0, "central").expect("central");
         assert_eq!(at(text, value_after(text, c)), "../c");
-        let b = sub_key(text, l, "b").expect("b");
+        let b = sub_key(text, &lines, l, 0, "b").expect("b");
         assert_eq!(at(text, value_after(text, b)), "\"x\"");
     }
 
     #[test]
     fn a_value_on_the_next_lines_is_shown_at_its_key() {
         let text = "levels:\n  - IMP0404\n";
-        let k = top_key(text, "levels").expect("levels");
+        let k = top_key(text, &lines(text), 0, "levels").expect("levels");
         assert_eq!(value_after(text, k.clone()), k);
     }
 

@@ -88,6 +88,22 @@ pub fn may_silence(code: Code) -> Result<(), &'static str> {
     }
 }
 
+/// Help for a word that should be a code: `IMP802` is likely `IMP0802`.
+pub fn code_help(word: &str, what: &str) -> String {
+    let digits = word.get(3..).unwrap_or("");
+    if word.len() < 7
+        && word.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("imp"))
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Some(c) = Code::parse(&format!("IMP{digits:0>4}"))
+    {
+        return format!("did you mean `{c}`?");
+    }
+    format!(
+        "{what}, `IMP` and four digits, as the findings show them (`imp explain CODE` tells what one means)"
+    )
+}
+
 /// `imp.yaml`, as read.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct File {
@@ -129,6 +145,7 @@ const TARGETS: &[&str] = &["acknowledge", "contain", "resolve"];
 pub fn parse(text: &str) -> (File, Vec<Problem>) {
     let mut r = Reader {
         text,
+        lines: locate::lines(text),
         file: File::default(),
         problems: Vec::new(),
     };
@@ -138,6 +155,8 @@ pub fn parse(text: &str) -> (File, Vec<Problem>) {
 
 struct Reader<'t> {
     text: &'t str,
+    /// The text's lines: (start, end).
+    lines: Vec<(usize, usize)>,
     file: File,
     problems: Vec<Problem>,
 }
@@ -196,10 +215,12 @@ impl Reader<'_> {
                 );
             }
         };
+        // Where the previous key was found: the keys are found in order.
+        let mut cursor = 0;
         for (k, v) in &map {
             let Some(key) = k.as_str() else {
                 let at = scalar(k)
-                    .and_then(|s| locate::top_key(text, &s))
+                    .and_then(|s| locate::top_key(text, &self.lines, cursor, &s))
                     .unwrap_or_else(|| locate::first_content(text));
                 self.bad(
                     at,
@@ -209,7 +230,13 @@ impl Reader<'_> {
                 );
                 continue;
             };
-            let at = locate::top_key(text, key).unwrap_or_else(|| locate::first_content(text));
+            let at = match locate::top_key(text, &self.lines, cursor, key) {
+                Some(at) => {
+                    cursor = at.end;
+                    at
+                }
+                None => locate::first_content(text),
+            };
             match key {
                 "levels" => self.levels(key, at, v),
                 "as_of" => self.as_of(at, v),
@@ -290,6 +317,7 @@ impl Reader<'_> {
             }
         };
         let mut out = Vec::new();
+        let mut cursor = at.end;
         for (k, val) in map {
             let Some(key) = scalar(k) else {
                 self.bad(
@@ -300,7 +328,14 @@ impl Reader<'_> {
                 );
                 continue;
             };
-            let range = locate::sub_key(self.text, at.clone(), &key).unwrap_or(at.clone());
+            let found = locate::sub_key(self.text, &self.lines, at.clone(), cursor, &key);
+            let range = match found {
+                Some(r) => {
+                    cursor = r.end;
+                    r
+                }
+                None => at.clone(),
+            };
             out.push((key, val, range));
         }
         out
@@ -314,7 +349,7 @@ impl Reader<'_> {
                     range,
                     format!("`{key}` is not a diagnostic code"),
                     "not a code",
-                    "a key of `levels` is a code, `IMP` and four digits (`imp explain CODE` tells what one means)".into(),
+                    code_help(&key, "a key of `levels` is a code"),
                 );
                 continue;
             };
@@ -336,7 +371,7 @@ impl Reader<'_> {
                 self.bad(
                     value_at,
                     format!("`{code}` cannot be set to `{}`", setting.as_str()),
-                    "refused",
+                    "cannot be set",
                     format!("`{code}` ({}) {why}", code.title()),
                 );
                 continue;
@@ -515,7 +550,16 @@ impl Reader<'_> {
 /// or the message, label and help of why not.
 pub fn duration(text: &str) -> Result<u64, (String, String, String)> {
     use crate::model::lower::literal;
-    let parts = literal::duration(text, None).map_err(|(b, _)| (b.message, b.label, b.help))?;
+    let mut words = text.split_whitespace();
+    let (first, next) = (words.next().unwrap_or(""), words.next());
+    let parts = literal::duration(first, next).map_err(|(b, _)| (b.message, b.label, b.help))?;
+    if next.is_some() {
+        return Err((
+            format!("`{text}` is not one duration"),
+            "one amount and one unit".into(),
+            "write one duration, e.g. `4h`".into(),
+        ));
+    }
     let fixed = || {
         (
             format!("`{text}` is not a fixed length of time"),

@@ -199,7 +199,11 @@ fn durations_are_read_as_the_language_writes_them() {
     assert_eq!(duration("1d"), Ok(86_400));
     assert_eq!(duration("45s"), Ok(45));
     assert!(duration("1h30m").is_err());
-    assert!(duration("4 hours").is_err());
+    assert_eq!(
+        duration("4 hours").map_err(|e| e.0),
+        Err("duration written as `4 hours`".to_string())
+    );
+    assert!(duration("4h 2m").is_err());
     assert!(duration("2bd").is_err());
     assert!(duration("99999999999999999999w").is_err());
 }
