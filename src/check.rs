@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::checks;
+use crate::config::{self, Levels};
 use crate::diagnostics::{self, Code, Diagnostic, Level};
 use crate::index::Index;
 use crate::loader::{self, ArgError, Found, Read, Root};
@@ -16,6 +17,7 @@ use crate::model::Model;
 use crate::model::lower::{self, Fragment, Lowered};
 use crate::model::resolve;
 use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::silence::Silence;
 use crate::syntax::{self, scan};
 use crate::vfs::{FileSystem, MemoryFs, RealFs, normalize};
 
@@ -38,6 +40,12 @@ pub struct Options {
     /// When not empty, only these codes of checks are reported, and the errors of reading the
     /// policy (not its warnings).
     pub only: Vec<Code>,
+    /// The day the checks take as today, when the caller fixes it (`--as-of`): it wins over
+    /// `as_of` in `imp.yaml`, which wins over `checks.as_of`.
+    pub as_of: Option<jiff::civil::Date>,
+    /// Levels of codes the caller sets: they win over `levels` in `imp.yaml`. Only what
+    /// [`config::may_set`] accepts.
+    pub levels: Levels,
 }
 
 impl Default for Options {
@@ -47,6 +55,8 @@ impl Default for Options {
             max_total: crate::source::MAX_TOTAL,
             checks: Some(checks::Config::default()),
             only: Vec::new(),
+            as_of: None,
+            levels: Levels::new(),
         }
     }
 }
@@ -69,12 +79,22 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings past the cap, by level.
     pub not_shown: (usize, usize),
+    /// Findings that silences in the policy's comments silenced (not shown, not counted).
+    pub silenced: usize,
+    /// `imp.yaml`, when it is among the sources (to show its findings): not a file of the
+    /// policy.
+    pub config: Option<FileId>,
     /// The model: complete only when no diagnostic is an error.
     pub model: Model,
     pub index: Index,
 }
 
 impl Analysis {
+    /// How many files of the policy were read (`imp.yaml` is not one).
+    pub fn files(&self) -> usize {
+        self.sources.len() - usize::from(self.config.is_some())
+    }
+
     pub fn has_errors(&self) -> bool {
         self.not_shown.0 > 0 || self.diagnostics.iter().any(|d| d.level == Level::Error)
     }
@@ -129,8 +149,35 @@ pub fn check_with_libraries(
     libraries: &[(String, String)],
 ) -> Result<Analysis, ArgError> {
     let (root, found) = loader::start(fs, path)?;
-    let libraries = loader::libraries(fs, &root, libraries)?;
+    let mut options = options;
+    let mut configured = Vec::new();
+    let config = loader::read_config(fs, &root).map(|(path, text)| {
+        let (text, problems) = match text {
+            loader::ConfigText::Text(text) => {
+                let (file, problems) = config::parse(&text);
+                configured = file.libraries.clone();
+                configure(&mut options, file);
+                (text, problems)
+            }
+            loader::ConfigText::Unreadable { reason, text, at } => {
+                let end = if text.is_empty() { at } else { (at + 3).min(text.len()) };
+                let problem = config::Problem {
+                    range: at..end,
+                    message: format!("cannot read `{}`: {reason}", loader::display(&path)),
+                    label: if text.is_empty() { "not read" } else { "not UTF-8" }.into(),
+                    help: format!(
+                        "the policy is checked without its configuration: `{}` is UTF-8 text of at most 1 MiB",
+                        loader::CONFIG_FILE
+                    ),
+                };
+                (text, vec![problem])
+            }
+        };
+        (path, text, problems)
+    });
+    let libraries = loader::libraries(fs, &root, &configured, libraries)?;
     let mut l = Loading::new(fs, root, options);
+    l.config = config;
     l.libraries = libraries;
     l.named = true;
     l.run(found);
@@ -138,6 +185,25 @@ pub fn check_with_libraries(
         return Err(e);
     }
     Ok(l.finish())
+}
+
+/// What `imp.yaml` sets, where the caller has not.
+fn configure(options: &mut Options, file: config::File) {
+    for (code, setting) in file.levels {
+        options.levels.entry(code).or_insert(setting);
+    }
+    if let Some(c) = options.checks.as_mut() {
+        if let Some(day) = file.as_of {
+            c.as_of = day;
+        }
+        if let Some(m) = file.mandatory {
+            c.mandatory = m;
+        }
+        let (t, given) = (&mut c.default_targets, file.default_targets);
+        t.acknowledge = given.acknowledge.or(t.acknowledge);
+        t.contain = given.contain.or(t.contain);
+        t.resolve = given.resolve.or(t.resolve);
+    }
 }
 
 struct Loading<'f> {
@@ -165,6 +231,10 @@ struct Loading<'f> {
     libraries: Vec<loader::Library>,
     /// Each loaded file's library, if it lies in one (found once, when it is added).
     library: Vec<Option<usize>>,
+    /// `imp.yaml`: its path, its text and its problems.
+    config: Option<(PathBuf, String, Vec<config::Problem>)>,
+    /// The silences of every file, in load order.
+    silences: Vec<Silence>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -180,7 +250,10 @@ struct Pending {
 }
 
 impl<'f> Loading<'f> {
-    fn new(fs: &'f dyn FileSystem, root: Root, options: Options) -> Loading<'f> {
+    fn new(fs: &'f dyn FileSystem, root: Root, mut options: Options) -> Loading<'f> {
+        if let (Some(c), Some(day)) = (options.checks.as_mut(), options.as_of) {
+            c.as_of = day;
+        }
         Loading {
             sources: SourceMap::with_limit(options.max_total),
             options,
@@ -197,6 +270,8 @@ impl<'f> Loading<'f> {
             named: false,
             libraries: Vec::new(),
             library: Vec::new(),
+            config: None,
+            silences: Vec::new(),
         }
     }
 
@@ -229,9 +304,11 @@ impl<'f> Loading<'f> {
                 fragments,
                 diags,
                 dropped,
+                silences,
             } = process(&self.sources, &loaded, self.options.jobs.max(1));
             self.diags.extend(diags);
             self.dropped.extend(dropped);
+            self.silences.extend(silences);
             let mut next = Vec::new();
             for (id, frags) in loaded.iter().zip(fragments) {
                 for f in frags.iter().flatten() {
@@ -574,7 +651,38 @@ impl<'f> Loading<'f> {
         self.diags.extend(found);
     }
 
-    fn finish(self) -> Analysis {
+    fn finish(mut self) -> Analysis {
+        // `imp.yaml` joins the sources last, and only to show its findings: it is never
+        // parsed as a policy, and the policy's first file stays the first.
+        let mut config_file = None;
+        let mut config_diags = Vec::new();
+        if let Some((path, text, problems)) = self.config.take()
+            && !problems.is_empty()
+        {
+            let shown = loader::display(&path);
+            let id = self
+                .sources
+                .add(shown.clone(), text)
+                .or_else(|| self.sources.add(shown, String::new()));
+            if let Some(id) = id {
+                self.paths.push(path);
+                self.library.push(None);
+                self.fragments.push(Vec::new());
+                config_file = Some(id);
+                let f = self.sources.get(id);
+                for p in problems {
+                    config_diags.push(
+                        Diagnostic::new(
+                            Code::BadConfig,
+                            f.span_of(p.range.start, p.range.end),
+                            p.message,
+                        )
+                        .label(p.label)
+                        .help(p.help),
+                    );
+                }
+            }
+        }
         let defs = self.fragments.iter().flatten().flatten();
         let defs = defs.map(|f| f.heads.len()).sum();
         // What the libraries fix first, then the policy's own files, then the rest of the
@@ -616,6 +724,8 @@ impl<'f> Loading<'f> {
             &resolved.index,
             &mut diags,
         );
+        // While the policy has an error of reading, the checks say less.
+        let reading_error = diags.iter().any(|d| d.level == Level::Error);
         if let Some(config) = &self.options.checks {
             let mut found = checks::run(
                 &resolved.model,
@@ -628,16 +738,35 @@ impl<'f> Loading<'f> {
                 // The checks asked for, and the errors of reading, which make any finding
                 // doubtful; not the warnings of reading.
                 found.retain(|d| self.options.only.contains(&d.code));
-                diags.retain(|d| d.level == Level::Error);
+                // Findings about silences (IMP1604) are not of reading: they stay.
+                diags.retain(|d| d.level == Level::Error || d.code.group() == 16);
             }
             diags.extend(found);
         }
+        diags.extend(config_diags);
+        let levels = &self.options.levels;
+        config::apply::levels(&mut diags, levels);
+        let (checked, only) = (self.options.checks.is_some(), &self.options.only);
+        // Whether a code's findings were looked for: a check's when it ran on a policy read
+        // without error (the checks say less otherwise), a warning of reading's unless
+        // `--only` dropped them.
+        let ran = |c: Code| {
+            if c.is_check() {
+                checked && !reading_error && (only.is_empty() || only.contains(&c))
+            } else {
+                !checked || only.is_empty()
+            }
+        };
+        let silenced =
+            config::apply::silences(&mut diags, &self.silences, &self.sources, levels, ran);
         diagnostics::sort(&mut diags, &self.sources);
         let (diagnostics, not_shown) = cap(diags, &self.dropped, &self.sources);
         Analysis {
             sources: self.sources,
             diagnostics,
             not_shown,
+            silenced,
+            config: config_file,
             model: resolved.model,
             index: resolved.index,
         }
@@ -713,6 +842,7 @@ struct Processed {
     fragments: Vec<Vec<Vec<Fragment>>>,
     diags: Vec<Diagnostic>,
     dropped: Vec<(FileId, scan::Dropped)>,
+    silences: Vec<Silence>,
 }
 
 /// Scans, parses and lowers the files of a wave, items spread over `jobs` threads.
@@ -766,6 +896,7 @@ fn process(sources: &SourceMap, files: &[FileId], jobs: usize) -> Processed {
         .collect();
     let mut diags = Vec::new();
     let mut dropped = Vec::new();
+    let mut silences = Vec::new();
     for ((i, _), (lowered, parse_diags)) in work.iter().zip(results) {
         diags.extend(parse_diags);
         diags.extend(lowered.diagnostics);
@@ -773,6 +904,9 @@ fn process(sources: &SourceMap, files: &[FileId], jobs: usize) -> Processed {
     }
     for (i, s) in scans.into_iter().enumerate() {
         let file = sources.get(files[i]);
+        let found = syntax::silence::extract(file, &s);
+        silences.extend(found.list);
+        diags.extend(found.diagnostics);
         diags.extend(syntax::empty_file(file, &s));
         diags.extend(s.diagnostics);
         if let Some(d) = s.dropped {
@@ -783,6 +917,7 @@ fn process(sources: &SourceMap, files: &[FileId], jobs: usize) -> Processed {
         fragments,
         diags,
         dropped,
+        silences,
     }
 }
 

@@ -35,50 +35,62 @@ pub struct Library {
 /// The configuration file a policy's root may hold.
 pub const CONFIG_FILE: &str = "imp.yaml";
 
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Config {
-    /// Library name to directory, relative to the configuration file.
-    #[serde(default)]
-    libraries: std::collections::BTreeMap<String, String>,
+/// The most bytes `imp.yaml` may have.
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+
+/// The root's `imp.yaml`, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigText {
+    Text(String),
+    /// It cannot be read as text: why, the text to show (lossy, or empty) and where.
+    Unreadable {
+        reason: String,
+        text: String,
+        at: usize,
+    },
 }
 
-/// The libraries `imp.yaml` in the root names, then those given on the command line
-/// (`NAME=DIR`, relative to the working directory), which win.
+/// The root's `imp.yaml`, if there is one (a library's own is never read): its path and text.
+pub fn read_config(fs: &dyn FileSystem, root: &Root) -> Option<(PathBuf, ConfigText)> {
+    let path = root.dir.join(CONFIG_FILE);
+    fs.metadata(&path).ok()?;
+    let unreadable = |reason: String| ConfigText::Unreadable {
+        reason,
+        text: String::new(),
+        at: 0,
+    };
+    let text = match fs.read(&path, MAX_CONFIG_SIZE) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => ConfigText::Text(t),
+            Err(e) => ConfigText::Unreadable {
+                reason: "it is not UTF-8".into(),
+                at: e.utf8_error().valid_up_to(),
+                text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            },
+        },
+        Err(ReadError::TooLarge(_)) => unreadable("it is larger than 1 MiB".into()),
+        Err(ReadError::Special(what)) => unreadable(format!("it is {what}")),
+        Err(ReadError::Io(r)) => unreadable(r),
+    };
+    Some((path, text))
+}
+
+/// The libraries `imp.yaml` in the root names (`configured`: name and directory, relative to
+/// the root, already checked), then those given on the command line (`NAME=DIR`, relative to
+/// the working directory), which win.
 pub fn libraries(
     fs: &dyn FileSystem,
     root: &Root,
+    configured: &[(String, String)],
     given: &[(String, String)],
 ) -> Result<Vec<Library>, ArgError> {
     let mut out: Vec<Library> = Vec::new();
-    let path = root.dir.join(CONFIG_FILE);
-    if fs.metadata(&path).is_ok() {
-        let bad = |reason: String| ArgError::Config {
-            path: display(&path),
-            reason,
-        };
-        let bytes = fs.read(&path, 1024 * 1024).map_err(|e| {
-            bad(match e {
-                ReadError::TooLarge(_) => "it is larger than 1 MiB".into(),
-                ReadError::Special(what) => format!("it is {what}"),
-                ReadError::Io(r) => r,
-            })
-        })?;
-        let text = String::from_utf8(bytes).map_err(|_| bad("it is not UTF-8".into()))?;
-        let config: Config = if text.trim().is_empty() {
-            Config {
-                libraries: Default::default(),
-            }
-        } else {
-            serde_yaml::from_str(&text).map_err(|e| bad(e.to_string()))?
-        };
-        for (name, dir) in config.libraries {
-            check_library_name(&name).map_err(bad)?;
-            out.push(Library {
-                root: Root::new(fs, normalize(&root.dir.join(dir))),
-                name,
-            });
-        }
+    for (name, dir) in configured {
+        out.retain(|l| &l.name != name);
+        out.push(Library {
+            root: Root::new(fs, normalize(&root.dir.join(dir))),
+            name: name.clone(),
+        });
     }
     for (name, dir) in given {
         check_library_name(name).map_err(|reason| ArgError::Config {
@@ -94,7 +106,8 @@ pub fn libraries(
     Ok(out)
 }
 
-fn check_library_name(name: &str) -> Result<(), String> {
+/// A library name: letters, digits, `_` and `-`.
+pub(crate) fn check_library_name(name: &str) -> Result<(), String> {
     if !name.is_empty()
         && name
             .bytes()

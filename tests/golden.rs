@@ -1,7 +1,8 @@
 //! Golden diagnostics. Every case in `examples/broken/` (a file, or a directory for mistakes
-//! that need several files) marks the offending line with `# expect: IMPxxxx`. The tests check
-//! that exactly those codes are reported on exactly those lines, and keep the rendered output
-//! (human format, no colour, 100 columns) as reviewed snapshots in `tests/snapshots/`.
+//! that need several files or an `imp.yaml`) marks the offending line with `# expect:
+//! IMPxxxx`, in a `.imp` file or in the case's `imp.yaml`. The tests check that exactly those
+//! codes are reported on exactly those lines, and keep the rendered output (human format, no
+//! colour, 100 columns) as reviewed snapshots in `tests/snapshots/`.
 //! Adding a case is adding a file; `INSTA_UPDATE=always cargo test` writes its snapshot.
 
 use std::collections::BTreeSet;
@@ -51,10 +52,16 @@ fn rel(p: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// The `# expect:` comments of a case.
+/// The `# expect:` comments of a case: in its `.imp` files, and in the `imp.yaml` of a
+/// directory case (YAML comments are `#` too).
 fn expected(case: &Path) -> Findings {
     let mut out = Findings::new();
-    for f in imp_files(case) {
+    let mut files = imp_files(case);
+    let config = case.join("imp.yaml");
+    if case.is_dir() && config.is_file() {
+        files.push(config);
+    }
+    for f in files {
         let bytes = std::fs::read(&f).expect("read case");
         let text = String::from_utf8_lossy(&bytes);
         for (i, line) in text.lines().enumerate() {

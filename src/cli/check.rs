@@ -55,7 +55,8 @@ pub struct Args {
     #[arg(long = "library", value_name = "NAME=DIR", value_parser = parse_library)]
     pub libraries: Vec<(String, String)>,
     /// The day the checks take as today (YYYY-MM-DD): `verified`, review and exercise dates
-    /// before it are stale (default: today, or `as_of` in `imp.yaml`)
+    /// before it are stale (default: `as_of` in the policy's `imp.yaml`, or else today; this
+    /// flag wins)
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<jiff::civil::Date>,
     /// Report only these checks (codes `IMP0701` and above, comma-separated), and the errors
@@ -109,9 +110,7 @@ pub fn run(args: &Args) -> Exit {
         if let Some(j) = args.jobs {
             options.jobs = usize::from(j);
         }
-        if let (Some(config), Some(day)) = (options.checks.as_mut(), args.as_of) {
-            config.as_of = day;
-        }
+        options.as_of = args.as_of;
         options.only.clone_from(&args.only);
         if args.no_checks {
             options.checks = None;
@@ -128,11 +127,12 @@ pub fn run(args: &Args) -> Exit {
     }
     let mut summary = Summary::of(
         checked.iter().flat_map(|c| &c.diagnostics),
-        checked.iter().map(|c| c.sources.len()).sum(),
+        checked.iter().map(Analysis::files).sum(),
     );
     for c in &checked {
         summary.errors += c.not_shown.0;
         summary.warnings += c.not_shown.1;
+        summary.silenced += c.silenced;
     }
     let color = match args.color {
         Color::Always => true,

@@ -30,7 +30,7 @@ pub enum Exit {
     about = "Incident management policy as code: check an ISO/IEC 27035 incident management scheme",
     long_about = "imp reads an organisation's information security incident management scheme, written \
 in the imp policy language, and reports every problem it finds with a stable code, the exact place \
-and a hint.\n\nExit codes: 0 clean (warnings allowed), 1 a policy has an error, 2 an argument cannot \
+and a hint.\n\nExit codes: 0 clean (warnings allowed), 1 a policy (or its imp.yaml) has an error, 2 an argument cannot \
 be read or the usage is wrong.\n\nDocumentation: docs/language.md, docs/diagnostics.md, docs/cli.md, `imp explain CODE`."
 )]
 pub struct Cli {
@@ -40,7 +40,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check policies: parse, resolve every name, validate every literal
+    /// Check policies: parse, resolve every name, validate every literal, run the checks of
+    /// the scheme, as the policy's `imp.yaml` configures them
     Check(check::Args),
     /// Print the documentation of a diagnostic code, e.g. `imp explain IMP0401`
     Explain(explain::Args),

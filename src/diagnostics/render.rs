@@ -35,6 +35,10 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub files: usize,
+    /// Findings that silences in the policy silenced: not shown, not counted as errors or
+    /// warnings. Shown in the summary line only.
+    #[serde(skip)]
+    pub silenced: usize,
 }
 
 impl Summary {
@@ -61,14 +65,19 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let files = plural(self.files, "file");
         if self.errors == 0 && self.warnings == 0 {
-            return write!(f, "no problems found in {files}");
+            write!(f, "no problems found in {files}")?;
+        } else {
+            write!(
+                f,
+                "{}, {} in {files}",
+                plural(self.errors, "error"),
+                plural(self.warnings, "warning")
+            )?;
         }
-        write!(
-            f,
-            "{}, {} in {files}",
-            plural(self.errors, "error"),
-            plural(self.warnings, "warning")
-        )
+        if self.silenced > 0 {
+            write!(f, " ({} silenced)", self.silenced)?;
+        }
+        Ok(())
     }
 }
 

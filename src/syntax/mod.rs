@@ -10,6 +10,7 @@ mod errors;
 pub mod grammar;
 pub mod rebuild;
 pub mod scan;
+pub mod silence;
 pub mod text;
 pub mod tree;
 
