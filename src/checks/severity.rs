@@ -56,10 +56,13 @@ fn no_scale(cx: &Context, feeders: &Set<ScaleId>, out: &mut Vec<Diagnostic>) {
         severity = scales.iter().enumerate().collect();
     }
     // The largest, the first of them on a tie.
-    let largest = severity
-        .iter()
-        .map(|(_, s)| *s)
-        .reduce(|a, b| if b.levels.len() > a.levels.len() { b } else { a });
+    let largest = severity.iter().map(|(_, s)| *s).reduce(|a, b| {
+        if b.levels.len() > a.levels.len() {
+            b
+        } else {
+            a
+        }
+    });
     match largest {
         None => out.push(
             Diagnostic::new(
@@ -164,7 +167,11 @@ pub(super) fn join<S: AsRef<str>>(items: &[S], word: &str) -> String {
 }
 
 /// A target of a level: its key word, how messages name it, and where it is.
-type Target = (&'static str, &'static str, fn(&Level) -> Option<&Prop<Within>>);
+type Target = (
+    &'static str,
+    &'static str,
+    fn(&Level) -> Option<&Prop<Within>>,
+);
 
 const TARGETS: &[Target] = &[
     ("acknowledge", "acknowledge", |l| l.acknowledge.as_ref()),
@@ -434,7 +441,10 @@ fn notifies_fewer(cx: &Context, out: &mut Vec<Diagnostic>) {
             let missing: Vec<&str> = lower
                 .value
                 .iter()
-                .filter(|r| r.target.is_some_and(|t| !told.contains(&t) && seen.insert(t)))
+                .filter(|r| {
+                    r.target
+                        .is_some_and(|t| !told.contains(&t) && seen.insert(t))
+                })
                 .map(|r| cx.text(r.span))
                 .collect();
             if missing.is_empty() {
@@ -456,7 +466,10 @@ fn notifies_fewer(cx: &Context, out: &mut Vec<Diagnostic>) {
                         cx.name(lo.id)
                     ),
                 )
-                .label(format!("{} not told", if missing.len() == 1 { "one" } else { "some" }))
+                .label(format!(
+                    "{} not told",
+                    if missing.len() == 1 { "one" } else { "some" }
+                ))
                 .with_secondary(
                     lower.value.span,
                     format!("told at the less severe `{}`", cx.name(lo.id)),
@@ -737,8 +750,11 @@ fn review_not_defined(cx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let posts: Vec<&Prop<crate::model::PostIncident>> =
-        m.reviews.iter().filter_map(|r| r.post_incident.as_ref()).collect();
+    let posts: Vec<&Prop<crate::model::PostIncident>> = m
+        .reviews
+        .iter()
+        .filter_map(|r| r.post_incident.as_ref())
+        .collect();
     if posts.is_empty() && !cx.may_lack {
         return;
     }
@@ -750,9 +766,10 @@ fn review_not_defined(cx: &Context, out: &mut Vec<Diagnostic>) {
                 None => continue,
             };
             let covered = posts.iter().any(|p| {
-                p.value.when.as_ref().is_none_or(|w| {
-                    holds_at(&w.cond, ScaleId(si as u32), li as u32) != Some(false)
-                })
+                p.value
+                    .when
+                    .as_ref()
+                    .is_none_or(|w| holds_at(&w.cond, ScaleId(si as u32), li as u32) != Some(false))
             });
             if covered {
                 continue;
@@ -859,7 +876,9 @@ mod tests {
         );
         assert_eq!(
             findings(Code::SlowerWhenWorse, &text),
-            ["5: the more severe `a` has a slower acknowledge target than `c`: `within 4h` against `within 1h`"]
+            [
+                "5: the more severe `a` has a slower acknowledge target than `c`: `within 4h` against `within 1h`"
+            ]
         );
         // A month is 28 to 31 days, a business day up to a week: not certainly slower.
         let text = scale(
@@ -880,7 +899,9 @@ mod tests {
                 "5: the containment target of `a` is longer than its resolution target: `within 8h` against `within 2h`"
             ]
         );
-        let text = scale("level a \"A\" { acknowledge within 1h; contain within 1h; resolve within 1d }\n");
+        let text = scale(
+            "level a \"A\" { acknowledge within 1h; contain within 1h; resolve within 1d }\n",
+        );
         assert!(findings(Code::TargetsOutOfOrder, &text).is_empty());
     }
 
@@ -898,7 +919,9 @@ mod tests {
         );
         assert_eq!(
             findings(Code::LowerAuthority, &text),
-            ["6: the more severe `a` is decided by `lead`, whom `boss`, the decider of the less severe `c`, outranks"]
+            [
+                "6: the more severe `a` is decided by `lead`, whom `boss`, the decider of the less severe `c`, outranks"
+            ]
         );
         let conditional = text.replace("outranks [ciso]", "outranks [ciso] when severity >= a");
         assert!(findings(Code::LowerAuthority, &conditional).is_empty());
@@ -912,7 +935,9 @@ mod tests {
         );
         assert_eq!(
             findings(Code::LowerAuthority, &text),
-            ["6: the more severe `a` is decided by `forensics`, whom `isirt`, the decider of the less severe `b`, outranks"]
+            [
+                "6: the more severe `a` is decided by `forensics`, whom `isirt`, the decider of the less severe `b`, outranks"
+            ]
         );
     }
 
@@ -923,7 +948,9 @@ mod tests {
         );
         assert_eq!(
             findings(Code::NotifiesFewer, &text),
-            ["5: the more severe `a` does not notify `lead` and `handler`, whom the less severe `b` notifies"]
+            [
+                "5: the more severe `a` does not notify `lead` and `handler`, whom the less severe `b` notifies"
+            ]
         );
         let ok = scale("level a \"A\" { notify [ciso, lead] }\nlevel b \"B\" { notify [lead] }\n");
         assert!(findings(Code::NotifiesFewer, &ok).is_empty());
@@ -979,7 +1006,9 @@ mod tests {
         let narrow = format!("{levels}review {{ post_incident within 5d when severity >= a }}\n");
         assert_eq!(
             findings(Code::ReviewNotDefined, &narrow),
-            ["6: level `b` requires a post-incident review, but the `post_incident` review is not held at `b`"]
+            [
+                "6: level `b` requires a post-incident review, but the `post_incident` review is not held at `b`"
+            ]
         );
         let wide = format!("{levels}review {{ post_incident within 5d when severity >= b }}\n");
         assert!(findings(Code::ReviewNotDefined, &wide).is_empty());
