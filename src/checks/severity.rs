@@ -9,7 +9,7 @@ use crate::model::{
     ConditionKind, Holder, Level, Limit, Map, MomentRef, Party, Prop, RoleOrTeam, Scale, ScaleId,
     Set, Within,
 };
-use crate::source::Span;
+use crate::source::{HasSpan, Span};
 
 pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let feeders = feeders(cx);
@@ -798,7 +798,13 @@ fn review_not_defined(cx: &Context, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .label("review required here")
-                .with_secondary(p.span(), format!("not held at `{name}`"))
+                .with_secondary(
+                    p.value
+                        .when
+                        .as_ref()
+                        .map_or(p.span(), |w| p.span().join(w.span())),
+                    format!("not held at `{name}`"),
+                )
                 .help(format!(
                     "widen the `when` of `post_incident` to take in `{name}`, or remove `review` \
                      from the level"
