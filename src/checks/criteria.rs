@@ -70,7 +70,10 @@ fn coverage(cx: &Context, id: ScaleId, s: &Scale, out: &mut Vec<Diagnostic>) -> 
     for d in &dnfs {
         ends.push(clauses.len());
         if let Some(d) = d {
-            clauses.extend(d.terms(&space).map(|t| Clause::not(&space, t)));
+            for t in d.terms(&space) {
+                budget.spend(space.words)?;
+                clauses.push(Clause::not(&space, t));
+            }
         }
     }
     let mut scan = Scan {
@@ -193,9 +196,8 @@ impl Scan<'_> {
                     .label(format!("`{b}` takes it"))
                     .with_secondary(wh.cond.span, format!("`{a}` takes it too"))
                     .help(
-                        "make the criteria exclusive (`financial == 3` rather than \
-                         `financial >= 3`), or say which level applies with `if_unsure higher` \
-                         on the scale",
+                        "make the criteria exclusive (`==` rather than `>=` on the less severe \
+                         level), or say which level applies with `if_unsure higher` on the scale",
                     ),
                 );
                 break;

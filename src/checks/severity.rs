@@ -995,6 +995,16 @@ mod tests {
             "{scales}mapping m \"M\" {{ from priority; to severity; map p1 -> sev1; map p2 -> sev2 }}\n"
         );
         assert!(findings(Code::UnmappedScales, &mapped).is_empty());
+        // Through a third scale.
+        let chained = format!(
+            "{scales}scale group \"G\" {{ level g1 \"1\"; level g2 \"2\" }}\n\
+             mapping a \"A\" {{ from priority; to group; map p1 -> g1; map p2 -> g2 }}\n\
+             mapping b \"B\" {{ from severity; to group; map sev1 -> g1; map sev2 -> g2 }}\n"
+        );
+        assert!(findings(Code::UnmappedScales, &chained).is_empty());
+        // A scale named nowhere is not in use.
+        let unused = scales.replace("minimum p2", "minimum sev2");
+        assert!(findings(Code::UnmappedScales, &unused).is_empty());
     }
 
     #[test]

@@ -403,6 +403,8 @@ impl Space {
         budget: &mut Budget,
     ) -> Result<Dnf, Skip> {
         let m = cx.model;
+        // A term or two of this width is made or copied below.
+        budget.spend(self.words)?;
         match &c.kind {
             ConditionKind::Any { terms } | ConditionKind::All { terms } => {
                 let any = matches!(c.kind, ConditionKind::Any { .. });
@@ -422,7 +424,9 @@ impl Space {
             ConditionKind::Not { inner } => self.dnf(cx, inner, !pos, memo, budget),
             ConditionKind::Criteria { criteria } => {
                 let id = criteria.target.ok_or(Skip::Unknown)?;
-                memo.get(&(id, pos)).cloned().ok_or(Skip::Unknown)
+                let d = memo.get(&(id, pos)).ok_or(Skip::Unknown)?;
+                budget.spend(d.words.len())?;
+                Ok(d.clone())
             }
             ConditionKind::Choice { impact, choices } => {
                 let id = impact.target.ok_or(Skip::Unknown)?;
@@ -741,6 +745,7 @@ impl Dnf {
     }
 
     fn or(mut self, space: &Space, other: Dnf, budget: &mut Budget) -> Result<Dnf, Skip> {
+        budget.spend(self.words.len() + other.words.len())?;
         if self.is_true(space) {
             return Ok(self);
         }
@@ -865,11 +870,14 @@ pub fn solve(
     budget: &mut Budget,
 ) -> Result<Option<Vec<u64>>, Skip> {
     // Only the clauses `dom` does not already satisfy.
-    let clauses: Vec<&Clause> = clauses
-        .iter()
-        .copied()
-        .filter(|c| !c.certain(space, &dom))
-        .collect();
+    let mut open = Vec::new();
+    for c in clauses {
+        budget.spend(c.lits.len())?;
+        if !c.certain(space, &dom) {
+            open.push(*c);
+        }
+    }
+    let clauses = open;
     let mut dom = dom;
     let mut alternatives: Vec<Vec<u64>> = Vec::new();
     loop {
