@@ -9,7 +9,7 @@ const ONE_WARNING: &str = "person alice \"Alice\" { email \"alice@example.org\" 
 #[test]
 fn clean_policy_exits_0_with_a_summary() {
     let dir = write_tree("cli-clean", &[("p.imp", CLEAN.as_bytes())]);
-    let o = run(&["check", path_str(&dir.join("p.imp"))]);
+    let o = run(&["check", "--no-checks", path_str(&dir.join("p.imp"))]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert_eq!(stdout(&o), "no problems found in 1 file\n");
     assert_eq!(stderr(&o), "");
@@ -19,7 +19,7 @@ fn clean_policy_exits_0_with_a_summary() {
 fn error_exits_1_and_plain_is_one_line_per_finding() {
     let dir = write_tree("cli-err", &[("p.imp", ONE_ERROR.as_bytes())]);
     let path = dir.join("p.imp");
-    let o = run(&["check", "--format", "plain", path_str(&path)]);
+    let o = run(&["check", "--no-checks", "--format", "plain", path_str(&path)]);
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
@@ -41,10 +41,10 @@ fn error_exits_1_and_plain_is_one_line_per_finding() {
 fn warnings_pass_unless_denied() {
     let dir = write_tree("cli-warn", &[("p.imp", ONE_WARNING.as_bytes())]);
     let p = dir.join("p.imp");
-    let o = run(&["check", "--format", "plain", path_str(&p)]);
+    let o = run(&["check", "--no-checks", "--format", "plain", path_str(&p)]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("warning[IMP0404]"), "{}", stdout(&o));
-    let o = run(&["check", "--deny-warnings", path_str(&p)]);
+    let o = run(&["check", "--no-checks", "--deny-warnings", path_str(&p)]);
     assert_eq!(code(&o), 1);
 }
 
@@ -70,7 +70,10 @@ fn unreadable_path_exits_2_on_stderr_and_beats_1() {
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(code(&run(&["check", "--format", "xml", "."])), 2);
+    assert_eq!(
+        code(&run(&["check", "--no-checks", "--format", "xml", "."])),
+        2
+    );
     assert_eq!(code(&run(&["frobnicate"])), 2);
     assert_eq!(code(&run(&["explain", "IMP9999"])), 2);
 }
@@ -78,7 +81,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn empty_directory_is_an_argument_error() {
     let dir = temp_dir("cli-empty-dir");
-    let o = run(&["check", path_str(&dir)]);
+    let o = run(&["check", "--no-checks", path_str(&dir)]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("no `.imp` files"), "{}", stderr(&o));
 }
@@ -86,7 +89,7 @@ fn empty_directory_is_an_argument_error() {
 #[test]
 fn no_path_means_the_current_directory() {
     let dir = write_tree("cli-dot", &[("a.imp", ONE_ERROR.as_bytes())]);
-    let o = run_in(&dir, &["check", "--format", "plain"]);
+    let o = run_in(&dir, &["check", "--no-checks", "--format", "plain"]);
     assert_eq!(code(&o), 1);
     assert!(
         stdout(&o).starts_with("a.imp:3:11: error[IMP0401]"),
@@ -105,7 +108,7 @@ fn directory_is_every_imp_file_below_it_in_sorted_order() {
             ("notes.txt", b"not a policy\n"),
         ],
     );
-    let o = run_in(&dir, &["check", "--format", "plain", "."]);
+    let o = run_in(&dir, &["check", "--no-checks", "--format", "plain", "."]);
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("a/z.imp:1:"), "{out}");
@@ -116,7 +119,13 @@ fn directory_is_every_imp_file_below_it_in_sorted_order() {
 #[test]
 fn json_has_every_field_and_a_summary() {
     let dir = write_tree("cli-json", &[("p.imp", ONE_ERROR.as_bytes())]);
-    let o = run(&["check", "--format", "json", path_str(&dir.join("p.imp"))]);
+    let o = run(&[
+        "check",
+        "--no-checks",
+        "--format",
+        "json",
+        path_str(&dir.join("p.imp")),
+    ]);
     assert_eq!(code(&o), 1);
     let v = json(&o);
     let d = &v["diagnostics"][0];
@@ -140,7 +149,7 @@ fn json_has_every_field_and_a_summary() {
 fn human_format_has_no_colour_when_piped_or_with_no_color() {
     let dir = write_tree("cli-colour", &[("p.imp", ONE_ERROR.as_bytes())]);
     let p = dir.join("p.imp");
-    let o = run(&["check", path_str(&p)]);
+    let o = run(&["check", "--no-checks", path_str(&p)]);
     let out = stdout(&o);
     assert!(
         !out.contains('\u{1b}'),
@@ -158,7 +167,7 @@ fn human_format_has_no_colour_when_piped_or_with_no_color() {
         .output()
         .expect("runs");
     assert!(stdout(&o).contains('\u{1b}'), "--color always gives colour");
-    let o = run(&["check", "--color", "never", path_str(&p)]);
+    let o = run(&["check", "--no-checks", "--color", "never", path_str(&p)]);
     assert!(!stdout(&o).contains('\u{1b}'));
 }
 
@@ -189,11 +198,23 @@ fn colour_on_a_terminal_unless_no_color() {
 
 #[test]
 fn output_is_deterministic() {
-    let a = run(&["check", "--format", "json", "examples/broken"]);
-    let b = run(&["check", "--format", "json", "examples/broken"]);
+    let a = run(&[
+        "check",
+        "--no-checks",
+        "--format",
+        "json",
+        "examples/broken",
+    ]);
+    let b = run(&[
+        "check",
+        "--no-checks",
+        "--format",
+        "json",
+        "examples/broken",
+    ]);
     assert_eq!(a.stdout, b.stdout);
-    let a = run(&["check", "examples/acme"]);
-    let b = run(&["check", "examples/acme"]);
+    let a = run(&["check", "--no-checks", "examples/acme"]);
+    let b = run(&["check", "--no-checks", "examples/acme"]);
     assert_eq!(a.stdout, b.stdout);
 }
 
@@ -219,7 +240,7 @@ fn help_lists_commands_and_flags() {
     for word in ["check", "explain", "Exit codes"] {
         assert!(out.contains(word), "{word} missing from --help");
     }
-    let out = stdout(&run(&["check", "--help"]));
+    let out = stdout(&run(&["check", "--no-checks", "--help"]));
     for word in [
         "--format",
         "--deny-warnings",
@@ -247,8 +268,8 @@ fn a_write_error_exits_2_with_one_line_on_stderr() {
     let p = dir.join("p.imp");
     for args in [
         &["explain", "IMP0401"][..],
-        &["check", path_str(&p)],
-        &["check", "--format", "json", path_str(&p)],
+        &["check", "--no-checks", path_str(&p)],
+        &["check", "--no-checks", "--format", "json", path_str(&p)],
         &["--help"],
         &["--version"],
     ] {
@@ -290,12 +311,14 @@ fn a_closed_pipe_ends_the_run_quietly_with_its_exit_code() {
     let dir = write_tree("cli-pipe", &[("p.imp", text.as_bytes())]);
     let p = dir.join("p.imp");
     for format in ["human", "plain", "json"] {
-        let (exit, err) =
-            run_closing_stdout_after(&["check", "--format", format, path_str(&p)], 10);
+        let (exit, err) = run_closing_stdout_after(
+            &["check", "--no-checks", "--format", format, path_str(&p)],
+            10,
+        );
         assert_eq!(exit, 1, "{format}: the run's own exit code; stderr {err}");
         assert_eq!(err, "", "{format}: no message for a closed pipe");
     }
-    let (exit, err) = run_closing_stdout_after(&["check", "examples/broken"], 10);
+    let (exit, err) = run_closing_stdout_after(&["check", "--no-checks", "examples/broken"], 10);
     assert_eq!(exit, 1, "{err}");
     assert_eq!(err, "");
     for args in [&["explain", "IMP0401"][..], &["--help"], &["--version"]] {

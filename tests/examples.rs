@@ -10,7 +10,14 @@ use imp::source::HasSpan;
 
 #[test]
 fn acme_checks_clean_with_warnings_denied() {
-    let o = run(&["check", "--deny-warnings", "examples/acme"]);
+    // Every check of the scheme runs: acme is a complete scheme.
+    let o = run(&[
+        "check",
+        "--deny-warnings",
+        "--as-of",
+        "2026-12-01",
+        "examples/acme",
+    ]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert!(
         stdout(&o).starts_with("no problems found in "),
@@ -21,7 +28,14 @@ fn acme_checks_clean_with_warnings_denied() {
 
 #[test]
 fn the_template_checks_with_warnings_for_its_open_values_and_no_error() {
-    let o = run(&["check", "--format", "json", "examples/template"]);
+    // Read only, the template's findings are exactly its open values.
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--no-checks",
+        "examples/template",
+    ]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     let v = json(&o);
     let found = codes(&v);
@@ -33,13 +47,37 @@ fn the_template_checks_with_warnings_for_its_open_values_and_no_error() {
     assert!(found.iter().any(|c| c == "IMP0516") && found.iter().any(|c| c == "IMP0517"));
     let c = check("examples/template").expect("loads");
     assert_eq!(c.model.open.len(), found.len());
+    // Checked, it is also told what a whole scheme still needs, as warnings: no error.
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-12-01",
+        "examples/template",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let v = json(&o);
+    let checks: Vec<String> = codes(&v)
+        .into_iter()
+        .filter(|c| imp::diagnostics::Code::parse(c).is_some_and(|c| c.is_check()))
+        .collect();
+    assert!(checks.iter().any(|c| c == "IMP1404"), "{checks:?}");
+    assert_eq!(v["summary"]["errors"], 0, "{}", stdout(&o));
     let o = run(&["check", "--deny-warnings", "examples/template"]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
 }
 
 #[test]
 fn the_playbooks_share_one_skeleton_without_repetition() {
-    let o = run(&["check", "--deny-warnings", "examples/playbooks"]);
+    // Its imp.yaml allows the checks that ask for the rest of the scheme.
+    let o = run(&[
+        "check",
+        "--deny-warnings",
+        "--as-of",
+        "2026-12-01",
+        "examples/playbooks",
+    ]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     let c = check("examples/playbooks").expect("loads");
     let m = &c.model;
@@ -114,8 +152,53 @@ fn acme_is_a_real_scheme_in_several_files() {
 
 #[test]
 fn minimal_checks_clean() {
-    let o = run(&["check", "--deny-warnings", "examples/minimal.imp"]);
+    // The smallest policy that reads cleanly; as a scheme it lacks much, said in warnings.
+    let o = run(&[
+        "check",
+        "--deny-warnings",
+        "--no-checks",
+        "examples/minimal.imp",
+    ]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-12-01",
+        "examples/minimal.imp",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(json(&o)["summary"]["errors"], 0);
+    assert!(json(&o)["summary"]["warnings"].as_u64() > Some(0));
+}
+
+#[test]
+fn the_startup_checks_with_its_known_gaps_as_warnings_and_no_error() {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-12-01",
+        "examples/startup.imp",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let v = json(&o);
+    assert_eq!(v["summary"]["errors"], 0);
+    let found = codes(&v);
+    // No crisis team, one person in three roles, never exercised.
+    for gap in ["IMP0703", "IMP0806", "IMP1404"] {
+        assert!(found.iter().any(|c| c == gap), "{gap} not in {found:?}");
+    }
+    let o = run(&[
+        "check",
+        "--deny-warnings",
+        "--as-of",
+        "2026-12-01",
+        "examples/startup.imp",
+    ]);
+    assert_eq!(code(&o), 1);
 }
 
 /// The model as JSON, with every span shown as its text and place, and every id with the
@@ -550,7 +633,7 @@ fn a_policy_checks_from_memory() {
         ],
         imp::check::Options {
             jobs: 1,
-            ..Default::default()
+            ..imp::check::Options::reading_only()
         },
     );
     assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);

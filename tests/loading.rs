@@ -73,7 +73,11 @@ fn a_walk_and_use_treat_links_alike() {
     symlink("../a.imp", root.join("sub/inside.imp")).expect("symlink");
     // Out of the root: reported, not read.
     symlink("../outside/o.imp", root.join("out.imp")).expect("symlink");
-    let o = run_bounded(&top, &["check", "--format", "plain", "root"], 10);
+    let o = run_bounded(
+        &top,
+        &["check", "--no-checks", "--format", "plain", "root"],
+        10,
+    );
     assert_eq!(
         stdout(&o),
         "root/out.imp:1:1: error[IMP0202]: `root/out.imp` links to a file outside the policy\n\
@@ -91,7 +95,11 @@ fn a_walk_and_use_treat_links_alike() {
     std::fs::write(root.join("sub/a.imp"), ALICE).expect("write");
     std::fs::remove_file(root.join("sub/inside.imp")).expect("rm");
     symlink("a.imp", root.join("sub/inside.imp")).expect("symlink");
-    let o = run_bounded(&top, &["check", "--format", "plain", "root/main.imp"], 10);
+    let o = run_bounded(
+        &top,
+        &["check", "--no-checks", "--format", "plain", "root/main.imp"],
+        10,
+    );
     assert_eq!(
         stdout(&o),
         "root/main.imp:2:5: error[IMP0202]: `out.imp` is outside the policy\n\
@@ -104,7 +112,11 @@ fn a_walk_and_use_treat_links_alike() {
 fn a_link_to_standard_input_inside_the_root_is_never_read() {
     let dir = write_tree("stdin-link", &[("a.imp", ALICE)]);
     symlink("/dev/stdin", dir.join("in.imp")).expect("symlink");
-    let o = run_bounded(&dir, &["check", "--format", "plain", "."], 10);
+    let o = run_bounded(
+        &dir,
+        &["check", "--no-checks", "--format", "plain", "."],
+        10,
+    );
     assert_eq!(
         stdout(&o),
         "in.imp:1:1: error[IMP0202]: `in.imp` links to a file outside the policy\n\
@@ -113,7 +125,11 @@ fn a_link_to_standard_input_inside_the_root_is_never_read() {
     std::fs::remove_file(dir.join("in.imp")).expect("rm");
     symlink("/dev/stdin", dir.join("in.link")).expect("symlink");
     std::fs::write(dir.join("b.imp"), b"use \"in.link\"\n").expect("write");
-    let o = run_bounded(&dir, &["check", "--format", "plain", "b.imp"], 10);
+    let o = run_bounded(
+        &dir,
+        &["check", "--no-checks", "--format", "plain", "b.imp"],
+        10,
+    );
     assert_eq!(
         stdout(&o),
         "b.imp:1:5: error[IMP0202]: `in.link` is outside the policy\n\
@@ -127,7 +143,11 @@ fn a_fifo_a_socket_or_a_device_is_never_opened() {
     mkfifo(&dir.join("x.imp"));
     let _socket = std::os::unix::net::UnixListener::bind(dir.join("s.imp")).expect("bind a socket");
     // Found by the walk.
-    let o = run_bounded(&dir, &["check", "--format", "plain", "."], 10);
+    let o = run_bounded(
+        &dir,
+        &["check", "--no-checks", "--format", "plain", "."],
+        10,
+    );
     assert_eq!(
         stdout(&o),
         "s.imp:1:1: error[IMP0006]: `s.imp` is a socket, not a policy file\n\
@@ -143,14 +163,18 @@ fn a_fifo_a_socket_or_a_device_is_never_opened() {
         b"use \"p.pipe\"\nuse \"/dev/zero\"\n",
     )
     .expect("write");
-    let o = run_bounded(&dir, &["check", "--format", "json", "u/main.imp"], 10);
+    let o = run_bounded(
+        &dir,
+        &["check", "--no-checks", "--format", "json", "u/main.imp"],
+        10,
+    );
     let v = json(&o);
     assert_eq!(codes(&v), ["IMP0006", "IMP0202"]);
     assert_eq!(v["diagnostics"][0]["line"], 1);
     assert_eq!(v["diagnostics"][0]["column"], 5);
     assert_eq!(v["diagnostics"][1]["line"], 2);
     // Named as PATH: nothing to check, exit 2.
-    let o = run_bounded(&dir, &["check", "x.imp"], 10);
+    let o = run_bounded(&dir, &["check", "--no-checks", "x.imp"], 10);
     assert_eq!(code(&o), 2);
     assert_eq!(
         stderr(&o),
@@ -164,7 +188,11 @@ fn a_file_reached_twice_is_one_file() {
     std::fs::hard_link(dir.join("a.imp"), dir.join("b.imp")).expect("hard link");
     std::fs::write(dir.join("c.imp"), b"use \"a.imp\"\nuse \"./b.imp\"\n").expect("write");
     // Without the rule, `alice` and the policy would each be declared twice.
-    let o = run_bounded(&dir, &["check", "--format", "plain", "."], 10);
+    let o = run_bounded(
+        &dir,
+        &["check", "--no-checks", "--format", "plain", "."],
+        10,
+    );
     assert_eq!(stdout(&o), "no problems found in 2 files\n");
     assert_eq!(code(&o), 0);
 }
@@ -178,12 +206,16 @@ fn an_absolute_use_inside_the_root_is_allowed() {
         path_str(&abs)
     );
     std::fs::write(dir.join("main.imp"), text).expect("write");
-    let o = run_bounded(&dir, &["check", "--format", "plain", "main.imp"], 10);
+    let o = run_bounded(
+        &dir,
+        &["check", "--no-checks", "--format", "plain", "main.imp"],
+        10,
+    );
     assert_eq!(stdout(&o), "no problems found in 2 files\n");
     // The same path, from outside the root, is refused.
     let o = run_bounded(
         &dir.join("people"),
-        &["check", "--format", "plain", "a.imp"],
+        &["check", "--no-checks", "--format", "plain", "a.imp"],
         10,
     );
     assert_eq!(code(&o), 0);
@@ -194,7 +226,7 @@ fn an_absolute_use_inside_the_root_is_allowed() {
     .expect("write");
     let o = run_bounded(
         &dir.join("people"),
-        &["check", "--format", "plain", "b.imp"],
+        &["check", "--no-checks", "--format", "plain", "b.imp"],
         10,
     );
     assert!(
@@ -227,7 +259,11 @@ fn a_deep_use_chain_loads_the_same_every_time() {
         format!("role r{n} \"R\" {{ held_by nobody }}\npolicy {{ owner r0 }}\n"),
     )
     .expect("write");
-    let first = run_bounded(&dir, &["check", "--format", "json", "f0.imp"], 20);
+    let first = run_bounded(
+        &dir,
+        &["check", "--no-checks", "--format", "json", "f0.imp"],
+        20,
+    );
     let v = json(&first);
     let c = codes(&v);
     assert!(c.len() < 10, "{} findings", c.len());
@@ -238,7 +274,11 @@ fn a_deep_use_chain_loads_the_same_every_time() {
         "the finding is in the last file"
     );
     assert_eq!(v["summary"]["files"], n + 1);
-    let second = run_bounded(&dir, &["check", "--format", "json", "f0.imp"], 20);
+    let second = run_bounded(
+        &dir,
+        &["check", "--no-checks", "--format", "json", "f0.imp"],
+        20,
+    );
     assert_eq!(first.stdout, second.stdout);
 }
 
@@ -248,7 +288,11 @@ fn findings_past_two_hundred_in_a_file_are_counted() {
         .map(|i| format!("role r{i} \"R\" {{ held_by nobody{i} }}\n"))
         .collect();
     let dir = write_tree("many", &[("p.imp", text.as_bytes())]);
-    let o = run_bounded(&dir, &["check", "--format", "json", "p.imp"], 10);
+    let o = run_bounded(
+        &dir,
+        &["check", "--no-checks", "--format", "json", "p.imp"],
+        10,
+    );
     let v = json(&o);
     let c = codes(&v);
     assert_eq!(c.len(), 201);
@@ -299,6 +343,8 @@ fn federation_members_check_clean_with_the_central_rules_from_their_library() {
         let o = run(&[
             "check",
             "--deny-warnings",
+            "--as-of",
+            "2026-12-01",
             &format!("examples/federation/{m}"),
         ]);
         assert_eq!(code(&o), 0, "{m}: {}", stdout(&o));
@@ -340,10 +386,16 @@ fn a_library_named_on_the_command_line_is_used_and_wins_over_imp_yaml() {
             ),
         ],
     );
-    let o = run_in(&dir, &["check", "--format", "plain", "member"]);
+    let o = run_in(
+        &dir,
+        &["check", "--no-checks", "--format", "plain", "member"],
+    );
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert!(stdout(&o).contains("IMP0201"), "{}", stdout(&o));
-    let o = run_in(&dir, &["check", "--library", "central=lib", "member"]);
+    let o = run_in(
+        &dir,
+        &["check", "--no-checks", "--library", "central=lib", "member"],
+    );
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     // A library's files stay inside it.
     let dir = write_tree(
@@ -371,13 +423,25 @@ fn a_library_named_on_the_command_line_is_used_and_wins_over_imp_yaml() {
 /// A bad `imp.yaml` is IMP1601 (tests/config.rs); a bad `--library` is a usage error.
 #[test]
 fn a_bad_library_on_the_command_line_stops_the_check_with_exit_2() {
-    let o = run(&["check", "--library", "bad name=x", "examples/minimal.imp"]);
+    let o = run(&[
+        "check",
+        "--no-checks",
+        "--library",
+        "bad name=x",
+        "examples/minimal.imp",
+    ]);
     assert_eq!(code(&o), 2);
     assert!(
         stderr(&o).contains("invalid configuration"),
         "{}",
         stderr(&o)
     );
-    let o = run(&["check", "--library", "central", "examples/minimal.imp"]);
+    let o = run(&[
+        "check",
+        "--no-checks",
+        "--library",
+        "central",
+        "examples/minimal.imp",
+    ]);
     assert_eq!(code(&o), 2);
 }

@@ -53,14 +53,21 @@ fn not_held(cx: &Context, r: &Role, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// IMP0802: a role with no backup. A role any of several may hold, or one appointed per
-/// incident, has its backups in its holders.
+/// IMP0802: a role with no backup. A role any of several may hold, one appointed per incident,
+/// and a title held by another role have their backups in their holders.
 fn no_backup(cx: &Context, r: &Role, out: &mut Vec<Diagnostic>) {
     let several = r
         .held_by
         .as_ref()
         .is_some_and(|h| h.value.any.is_some() && h.value.of.len() > 1);
-    if several || r.assigned_by.is_some() || r.held_by.is_none() {
+    // A title held by another role (`held_by ciso`) takes that role's backups.
+    let title = r.held_by.as_ref().is_some_and(|h| {
+        h.value
+            .of
+            .iter()
+            .all(|x| matches!(x.target, Some(RoleHolder::Role(_))))
+    });
+    if several || title || r.assigned_by.is_some() || r.held_by.is_none() {
         return;
     }
     if cx.lacks(r.id, r.backup.is_some(), "backup") {
@@ -414,7 +421,7 @@ mod tests {
     fn a_role_without_backup_is_found_unless_several_hold_it() {
         let text = "person p \"P\" { email \"p@x.org\" }\nperson q \"Q\" { email \"q@x.org\" }\n\
                     role a \"A\" { held_by p }\nrole b \"B\" { held_by any [p, q] }\n\
-                    role c \"C\" { held_by p; backup [q] }\n";
+                    role c \"C\" { held_by p; backup [q] }\nrole d \"D\" { held_by c }\n";
         assert_eq!(
             findings(Code::RoleWithoutBackup, text),
             ["3: role `a` has no backup"]
