@@ -387,8 +387,24 @@ fn embargo_broken(cx: &Context, out: &mut Vec<Diagnostic>) {
         .collect();
     walk.sort_unstable();
     walk.dedup();
+    // Walking a procedure costs the steps it runs, its bases' included: in a long chain of
+    // procedures that each notify a party held back, walking every one would cost the square
+    // of the chain. The walks share a budget linear in the steps written; a procedure that
+    // no longer fits in it is not walked (nothing is said of it).
+    let lengths = effective_lengths(m);
+    let written: usize = m
+        .procedures
+        .iter()
+        .map(|p| p.steps.len() + p.overrides.len())
+        .sum();
+    let mut budget = (4 * written + (1 << 16)) / embargoes.len();
     let mut reported: Set<(Span, DeclId)> = Set::default();
     for p in walk {
+        let cost = lengths[p.0 as usize];
+        if cost > budget {
+            continue;
+        }
+        budget -= cost;
         let proc = &m[p];
         let eff = m.effective_steps(p);
         let at: Map<StepId, usize> = eff.iter().enumerate().map(|(k, e)| (e.step, k)).collect();
@@ -553,6 +569,38 @@ fn embargo_broken(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The number of steps each procedure runs: its own and its bases'.
+fn effective_lengths(m: &crate::model::Model) -> Vec<usize> {
+    let n = m.procedures.len();
+    let mut len: Vec<Option<usize>> = vec![None; n];
+    for i in 0..n {
+        // Up the chain to a procedure whose length is known, or to the root.
+        let mut path = Vec::new();
+        let mut at = Some(i);
+        let mut known = 0;
+        while let Some(p) = at {
+            if let Some(l) = len[p] {
+                known = l;
+                break;
+            }
+            if path.len() > n {
+                break;
+            }
+            path.push(p);
+            at = m.procedures[p]
+                .extends
+                .as_ref()
+                .and_then(|e| e.value.target)
+                .map(|b| b.0 as usize);
+        }
+        for &p in path.iter().rev() {
+            known += m.procedures[p].steps.len();
+            len[p] = Some(known);
+        }
+    }
+    len.into_iter().map(Option::unwrap_or_default).collect()
+}
+
 /// IMP1503: a procedure without steps, a scale without levels, a calendar without hours, a
 /// schedule that says nothing of when it is staffed.
 fn empty_declaration(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -700,6 +748,27 @@ mod tests {
         assert_eq!(
             findings(Code::EmbargoBroken, &text),
             ["5: notify `early` may tell `customers` before embargo `quiet` lifts"]
+        );
+    }
+
+    #[test]
+    fn procedures_that_extend_another_are_walked_with_its_steps() {
+        let text = format!(
+            "{EMBARGO}procedure base \"Base\" {{\n  owner tbd\n\
+             \x20 action triage \"Triage\" {{}}\n\
+             \x20 decision confirm \"Confirmed?\" {{\n    option yes \"Yes\" when confirmed {{ next close }}\n    option no \"No\" {{ next close }}\n  }}\n\
+             \x20 end close \"Close\" {{}}\n}}\n\
+             procedure loud \"Loud\" {{\n  extends base\n\
+             \x20 override triage {{ next tell }}\n\
+             \x20 notify tell \"Tell\" {{ to [customers]; next confirm }}\n}}\n\
+             procedure hushed \"Hushed\" {{\n  extends base\n\
+             \x20 override triage {{ next gate }}\n\
+             \x20 decision gate \"Confirmed?\" {{\n    option yes \"Yes\" when confirmed {{ next tell }}\n    option no \"No\" {{ next close }}\n  }}\n\
+             \x20 notify tell \"Tell\" {{ to [customers]; next close }}\n}}\n"
+        );
+        assert_eq!(
+            findings(Code::EmbargoBroken, &text),
+            ["15: notify `tell` may tell `customers` before embargo `quiet` lifts"]
         );
     }
 
