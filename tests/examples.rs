@@ -85,7 +85,7 @@ fn the_playbooks_share_one_skeleton_without_repetition() {
     let Loc::Procedure(sk) = c.index.def(skeleton).loc else {
         panic!("a procedure")
     };
-    assert_eq!(m[sk].stages.len(), 3);
+    assert_eq!(m[sk].stages.len(), 4);
     // Its steps continue one after another: no `next` is written in the skeleton.
     let flow = m.flow(sk);
     assert!(
