@@ -581,3 +581,36 @@ fn conditions_name_facts_criteria_quantities_and_choices() {
         ConditionKind::Quantity { value, .. } if value.value == 1000
     )));
 }
+
+#[test]
+fn an_override_of_a_decision_adds_options() {
+    let text = r#"role ceo "CEO" { held_by tbd }
+procedure base "Base" {
+  owner ceo
+  decision pay "Pay?" {
+    decided_by ceo
+    option yes "Yes" { next done }
+  }
+  end done "Done" {}
+}
+procedure weekend "Weekend" {
+  extends base
+  override pay {
+    option no "No" { next done }
+  }
+}
+"#;
+    let found: Vec<(String, String)> = findings("override-option", text)
+        .into_iter()
+        .filter(|(c, _)| c != "IMP0517")
+        .collect();
+    assert!(found.is_empty(), "{found:?}");
+    // An option goes nowhere else: not in an action, nor in an override of one alone.
+    let text = "procedure p \"P\" {\n  action a \"A\" { option x \"X\" {} }\n}\n";
+    assert!(
+        findings("action-option", text)
+            .iter()
+            .any(|(c, _)| c == "IMP0302"),
+        "an option in an action is refused"
+    );
+}

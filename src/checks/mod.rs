@@ -183,16 +183,24 @@ impl<'a> Context<'a> {
         self.sources.slice(span)
     }
 
-    /// Whether the element's property `key` is left open (`tbd`, `{{NAME}}`): stated as
-    /// "not yet", so not missing.
+    /// Whether the element's own property `key` is left open (`tbd`, `{{NAME}}`): stated as
+    /// "not yet", so not missing. A value left open in an element nested in it (a step of a
+    /// procedure, a level of a scale) is that element's, not this one's.
     pub fn is_open(&self, id: DeclId, key: &str) -> bool {
         let span = self.index.def(id).span;
         let open = &self.model.open;
         let from = open.partition_point(|o| o.span.lo < span.lo);
         open[from..]
             .iter()
-            .take_while(|o| o.span.hi <= span.hi)
-            .any(|o| self.sources.slice(o.key) == key)
+            .take_while(|o| o.span.lo < span.hi)
+            .filter(|o| self.sources.slice(o.key) == key)
+            .any(|o| {
+                let file = self.sources.file_of(o.key);
+                let at = self
+                    .index
+                    .at(self.sources, file.id, (o.key.lo - file.base) as usize);
+                at.element == Some(id)
+            })
     }
 
     /// Whether an element was read without an error inside it: only then may a check say
@@ -306,4 +314,29 @@ pub(crate) fn findings(code: Code, text: &str) -> Vec<String> {
             format!("{line}: {}", d.message)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::findings;
+    use crate::diagnostics::Code;
+
+    #[test]
+    fn a_value_left_open_belongs_to_the_element_that_states_it() {
+        // The level's `decided_by tbd` is not the scale's, nor the other level's.
+        let text = "scale s \"S\" {\n  level a \"A\" { decided_by tbd }\n  level b \"B\" {}\n}\n";
+        let found = findings(Code::LevelIncomplete, text);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with("3: ") && f.contains("decider")),
+            "{found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|f| f.starts_with("2: ") && f.contains("decider")),
+            "{found:?}"
+        );
+    }
 }

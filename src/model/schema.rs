@@ -942,7 +942,7 @@ pub static DECLS: &[DeclSpec] = &[
         keyword: "option",
         kind: K::Option,
         name: NameRule::Required,
-        parents: &[K::Step],
+        parents: &[K::Step, K::Override],
         summary: "an option of a decision",
         clause: "8.4",
         props: &[
