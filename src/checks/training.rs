@@ -258,29 +258,13 @@ fn dates_past(cx: &Context, out: &mut Vec<Diagnostic>) {
         );
     };
     let review = "review it, then write the date of the next review";
-    for p in &m.policies {
-        let d = p.next_review.as_ref().map(|d| &d.value);
+    let reviews = (m.policies.iter().map(|p| (p.id, &p.next_review)))
+        .chain(m.procedures.iter().map(|p| (p.id, &p.next_review)))
+        .chain(m.forms.iter().map(|f| (f.id, &f.next_review)));
+    for (id, d) in reviews {
         past(
-            p.id,
-            d,
-            "the next review of {who} was due on {date}",
-            review,
-        );
-    }
-    for p in &m.procedures {
-        let d = p.next_review.as_ref().map(|d| &d.value);
-        past(
-            p.id,
-            d,
-            "the next review of {who} was due on {date}",
-            review,
-        );
-    }
-    for f in &m.forms {
-        let d = f.next_review.as_ref().map(|d| &d.value);
-        past(
-            f.id,
-            d,
+            id,
+            d.as_ref().map(|d| &d.value),
             "the next review of {who} was due on {date}",
             review,
         );

@@ -75,20 +75,34 @@ impl Diagnostic {
     }
 }
 
-/// Sorts findings by file path, offset and code, and drops exact repeats.
+/// Sorts findings by file path, offset, code and message, and drops exact repeats. The files
+/// are ranked by path once, and messages compared only between findings at the same place of
+/// the same code, so that a policy with many findings is sorted without copying any text.
 pub fn sort(diags: &mut Vec<Diagnostic>, sources: &crate::source::SourceMap) {
-    let key = |d: &Diagnostic| {
-        let file = sources.file_of(d.primary.span);
-        (
-            file.path.clone(),
-            file.id,
-            d.primary.span.lo,
-            d.primary.span.hi,
-            d.code,
-            d.message.clone(),
-        )
-    };
-    diags.sort_by_cached_key(key);
+    let mut files: Vec<(&str, u32)> = sources.files().map(|f| (f.path.as_str(), f.id.0)).collect();
+    files.sort_unstable();
+    let mut rank = vec![0u32; files.len()];
+    for (r, (_, id)) in files.iter().enumerate() {
+        if let Some(slot) = rank.get_mut(*id as usize) {
+            *slot = r as u32;
+        }
+    }
+    let mut order: Vec<(u32, u32, u32, Code, usize)> = diags
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let file = sources.file_of(d.primary.span).id.0 as usize;
+            let r = rank.get(file).copied().unwrap_or(u32::MAX);
+            (r, d.primary.span.lo, d.primary.span.hi, d.code, i)
+        })
+        .collect();
+    order.sort_by(|a, b| {
+        (a.0, a.1, a.2, a.3)
+            .cmp(&(b.0, b.1, b.2, b.3))
+            .then_with(|| diags[a.4].message.cmp(&diags[b.4].message))
+    });
+    let mut slots: Vec<Option<Diagnostic>> = std::mem::take(diags).into_iter().map(Some).collect();
+    diags.extend(order.iter().filter_map(|o| slots[o.4].take()));
     diags.dedup();
 }
 
