@@ -169,6 +169,8 @@ impl Scan<'_> {
         for (j, dj) in self.dnfs.iter().enumerate() {
             let Some(dj) = dj else { continue };
             for (i, di) in self.dnfs[..j].iter().enumerate() {
+                // Every pair is paid for, even one with no terms to compare.
+                self.budget.spend(1)?;
                 let Some(di) = di else { continue };
                 let Some(both) = self.meeting(di, dj)? else {
                     continue;

@@ -306,6 +306,25 @@ fn atoms(cx: &Context, c: &Condition) -> Option<Vec<(Atom, bool)>> {
     Some(out)
 }
 
+/// What an embargo holds back, as a key: a group, a declaration, or a name that did not
+/// resolve (compared as written, as `same_member` does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum HeldKey<'a> {
+    Group(crate::model::Group),
+    Party(Party),
+    Written(&'a str),
+}
+
+fn held_key<'a>(cx: &Context<'a>, x: &Member<Party>) -> HeldKey<'a> {
+    match x {
+        Member::Group(g) => HeldKey::Group(g.value),
+        Member::Ref(r) => match r.target {
+            Some(p) => HeldKey::Party(p),
+            None => HeldKey::Written(cx.text(r.span)),
+        },
+    }
+}
+
 /// An embargo as the checks read it: who it holds back and what lifts it.
 struct Held<'a> {
     id: DeclId,
@@ -372,6 +391,28 @@ fn embargo_broken(cx: &Context, out: &mut Vec<Diagnostic>) {
     if embargoes.is_empty() {
         return;
     }
+    // The embargoes that hold back each party or group: found by a look-up, not by comparing
+    // every notification and audience with every embargo.
+    let mut holds: Map<HeldKey, Vec<usize>> = Map::default();
+    for (k, e) in embargoes.iter().enumerate() {
+        for x in e.members {
+            let v = holds.entry(held_key(cx, x)).or_default();
+            if v.last() != Some(&k) {
+                v.push(k);
+            }
+        }
+    }
+    let holding = |list: &[Member<Party>]| -> Vec<usize> {
+        let mut ks: Vec<usize> = list
+            .iter()
+            .filter_map(|x| holds.get(&held_key(cx, x)))
+            .flatten()
+            .copied()
+            .collect();
+        ks.sort_unstable();
+        ks.dedup();
+        ks
+    };
     let steps = Steps::of(cx);
     // The procedures that write a notification to a party held back: each is walked once.
     let mut walk: Vec<ProcedureId> = steps
@@ -381,7 +422,7 @@ fn embargo_broken(cx: &Context, out: &mut Vec<Diagnostic>) {
             matches!(m[v.step].body, StepBody::Notify { .. })
                 && v.to
                     .as_ref()
-                    .is_some_and(|to| embargoes.iter().any(|e| e.catches(cx, to).is_some()))
+                    .is_some_and(|to| to.iter().any(|x| holds.contains_key(&held_key(cx, x))))
         })
         .map(|v| v.procedure())
         .collect();
@@ -406,6 +447,15 @@ fn embargo_broken(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         budget -= cost;
         let proc = &m[p];
+        // A walk over steps that did not all read, or from a start that did not resolve,
+        // could take a path the policy does not have.
+        let unresolved = proc
+            .start
+            .as_ref()
+            .is_some_and(|s| s.value.target.is_none());
+        if unresolved || !cx.may_lack || !cx.read_cleanly(proc.id) {
+            continue;
+        }
         let eff = m.effective_steps(p);
         let at: Map<StepId, usize> = eff.iter().enumerate().map(|(k, e)| (e.step, k)).collect();
         let versions: Vec<_> = eff
@@ -527,7 +577,10 @@ fn embargo_broken(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(contacts) = &a.contacts else {
                 continue;
             };
-            for e in &embargoes {
+            for e in holding(&contacts.value.items)
+                .into_iter()
+                .map(|k| &embargoes[k])
+            {
                 let Some((member, held)) = e.catches(cx, &contacts.value.items) else {
                     continue;
                 };

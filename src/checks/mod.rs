@@ -14,7 +14,7 @@
 //! - treats a property left open (`tbd`, `{{NAME}}`, already a warning) as stated: "not
 //!   stated yet" is not "missing";
 //! - when any file has an error of reading (codes `00` to `03`: a declaration may have been
-//!   lost), does not report that the scheme *lacks* something ([`Context::may_lack`] is false):
+//!   lost; or IMP0402, a duplicate left out of the model), does not report that the scheme *lacks* something ([`Context::may_lack`] is false):
 //!   the missing declaration may be the one that did not parse;
 //! - reports only what it finds in declarations as they were read, never a consequence of
 //!   another finding.
@@ -261,9 +261,11 @@ pub fn run(
     config: &Config,
     reading: &[Diagnostic],
 ) -> Vec<Diagnostic> {
+    // A declaration lost to an error of reading, or left out as a duplicate (IMP0402), may
+    // be the one a check would find missing.
     let may_lack = !reading
         .iter()
-        .any(|d| d.level == Level::Error && d.code.group() <= 3);
+        .any(|d| d.level == Level::Error && (d.code.group() <= 3 || d.code == Code::DuplicateName));
     let mut errors: Vec<Span> = reading
         .iter()
         .filter(|d| d.level == Level::Error)

@@ -547,8 +547,9 @@ fn phase_without_procedure(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .flat_map(|l| l.value.items.iter().map(|t| t.value.as_str())),
         );
-        if cx.is_open(p.id, "phase") {
-            // A procedure whose phases are not stated yet may serve any of them.
+        if cx.is_open(p.id, "phase") || !cx.read_cleanly(p.id) {
+            // A procedure whose phases are not stated yet, or one with an error inside (a
+            // misspelt phase), may serve any of them.
             return;
         }
     }

@@ -5,7 +5,7 @@
 use super::Context;
 use crate::diagnostics::{Code, Diagnostic, backticked};
 use crate::model::{
-    Backup, DeclId, Map, PersonId, Prop, Ref, Role, RoleHolder, RoleId, ScheduleId, Set,
+    Backup, DeclId, Map, PersonId, Prop, Ref, Role, RoleHolder, RoleId, ScheduleId, Set, TeamId,
 };
 use crate::source::{HasSpan, Span};
 
@@ -203,47 +203,68 @@ fn untrained(cx: &Context, r: &Role, out: &mut Vec<Diagnostic>) {
 
 /// IMP0807: one person holds two roles that exclude each other (`exclusive_with`).
 fn exclusive(cx: &Context, direct: &[Vec<(PersonId, Span)>], out: &mut Vec<Diagnostic>) {
+    // Each team's member roles, built once, for `exclusive_with [..] in TEAM`.
+    let mut members: Map<TeamId, Set<RoleId>> = Map::default();
+    // A pair declared exclusive from both sides is one rule: reported once.
+    let mut pairs: Set<(RoleId, RoleId, PersonId)> = Set::default();
     for (i, r) in cx.model.roles.iter().enumerate() {
+        let me = RoleId(i as u32);
         let Some(ex) = &r.exclusive_with else {
             continue;
         };
-        let team_members: Option<Set<RoleId>> = ex.value.in_team.as_ref().map(|t| {
-            t.target
-                .and_then(|t| cx.model[t].members.as_ref())
-                .iter()
-                .flat_map(|m| m.value.iter())
-                .filter_map(|m| match m.target {
-                    Some(crate::model::RoleOrPerson::Role(r)) => Some(r),
-                    _ => None,
-                })
-                .collect()
-        });
+        let team = ex.value.in_team.as_ref().and_then(|t| t.target);
+        if ex.value.in_team.is_some() && team.is_none() {
+            continue;
+        }
+        if let Some(t) = team {
+            members.entry(t).or_insert_with(|| {
+                cx.model[t]
+                    .members
+                    .iter()
+                    .flat_map(|m| m.value.iter())
+                    .filter_map(|m| match m.target {
+                        Some(crate::model::RoleOrPerson::Role(r)) => Some(r),
+                        _ => None,
+                    })
+                    .collect()
+            });
+        }
         for other in ex.value.roles.iter() {
             let Some(o) = other.target else { continue };
-            if let Some(members) = &team_members
-                && (!members.contains(&o) || !members.contains(&RoleId(i as u32)))
+            if o == me {
+                continue;
+            }
+            if let Some(t) = team
+                && members
+                    .get(&t)
+                    .is_none_or(|m| !m.contains(&o) || !m.contains(&me))
             {
                 continue;
             }
             for (p, span) in &direct[i] {
-                if let Some((_, other_span)) = direct[o.0 as usize].iter().find(|(q, _)| q == p) {
-                    out.push(
-                        Diagnostic::new(
-                            Code::ExclusiveHeldTogether,
-                            *span,
-                            format!(
-                                "`{}` holds both `{}` and `{}`, which exclude each other",
-                                cx.name(cx.model[*p].id),
-                                cx.name(r.id),
-                                cx.text(other.span)
-                            ),
-                        )
-                        .label(format!("holds `{}`", cx.name(r.id)))
-                        .with_secondary(*other_span, format!("holds `{}`", cx.text(other.span)))
-                        .with_secondary(other.span, "declared exclusive here")
-                        .help("roles that check each other need different people: give one of them another holder"),
-                    );
+                let Some((_, other_span)) = direct[o.0 as usize].iter().find(|(q, _)| q == p)
+                else {
+                    continue;
+                };
+                if !pairs.insert((me.min(o), me.max(o), *p)) {
+                    continue;
                 }
+                out.push(
+                    Diagnostic::new(
+                        Code::ExclusiveHeldTogether,
+                        *span,
+                        format!(
+                            "`{}` holds both `{}` and `{}`, which exclude each other",
+                            cx.name(cx.model[*p].id),
+                            cx.name(r.id),
+                            cx.text(other.span)
+                        ),
+                    )
+                    .label(format!("holds `{}`", cx.name(r.id)))
+                    .with_secondary(*other_span, format!("holds `{}`", cx.text(other.span)))
+                    .with_secondary(other.span, "declared exclusive here")
+                    .help("roles that check each other need different people: give one of them another holder"),
+                );
             }
         }
     }
@@ -275,7 +296,12 @@ fn together(cx: &Context, direct: &[Vec<(PersonId, Span)>], out: &mut Vec<Diagno
                 if !seen_roles.insert(r) {
                     continue;
                 }
-                if let [(p, _)] = direct[r.0 as usize].as_slice() {
+                // Its one holder, when `held_by` names a person and nothing else.
+                let only = cx.model[r]
+                    .held_by
+                    .as_ref()
+                    .is_some_and(|h| h.value.of.len() == 1);
+                if let ([(p, _)], true) = (direct[r.0 as usize].as_slice(), only) {
                     let e = by_person.entry(*p).or_default();
                     if e.is_empty() {
                         order.push(*p);
@@ -495,6 +521,41 @@ mod tests {
             [
                 "1: the contact details of `p` were last verified on 2025-11-30, more than a year before 2026-12-01"
             ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod regressions {
+    use super::super::findings;
+    use crate::diagnostics::Code;
+
+    #[test]
+    fn exclusive_roles_are_reported_once_and_never_against_themselves() {
+        let text = "person p \"P\" { email \"p@x.org\" }\n\
+                    role a \"A\" { held_by p; exclusive_with [b] }\n\
+                    role b \"B\" { held_by p; exclusive_with [a] }\n";
+        assert_eq!(findings(Code::ExclusiveHeldTogether, text).len(), 1);
+        let text = "person p \"P\" { email \"p@x.org\" }\nrole x \"X\" { held_by p; exclusive_with [x] }\n";
+        assert!(findings(Code::ExclusiveHeldTogether, text).is_empty());
+    }
+
+    #[test]
+    fn a_person_among_several_holders_is_not_the_sole_holder() {
+        let text = "person sam \"Sam\" { email \"s@x.org\" }\nperson kim \"Kim\" { email \"k@x.org\" }\n\
+                    role a \"A\" { held_by any [sam, kim] }\nrole b \"B\" { held_by any [sam, kim] }\n\
+                    scale s \"S\" { level high \"High\" { decided_by a; notify [b] } }\n";
+        assert!(findings(Code::RolesTogether, text).is_empty());
+    }
+
+    #[test]
+    fn a_duplicate_left_out_may_be_what_a_check_finds_missing() {
+        let text = "policy \"P\" { owner r }\nrole desk \"Desk\" { held_by tbd }\nrole r \"R\" { held_by tbd }\n\
+                    point_of_contact desk \"Desk\" { held_by r }\n";
+        assert!(
+            !findings(Code::MandatoryRoleMissing, text)
+                .iter()
+                .any(|f| f.contains("point of contact"))
         );
     }
 }

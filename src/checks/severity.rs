@@ -350,6 +350,12 @@ fn lower_authority(cx: &Context, out: &mut Vec<Diagnostic>) {
             cx.name(m.teams[n - m.roles.len()].id)
         }
     };
+    // Every scale walks the seniority graph afresh; one budget, linear in the size of the
+    // graph and of the scales, bounds the walks together (many scales over one deep chain of
+    // seniority would otherwise cost their product). Past it, no more scales are compared.
+    let edges: usize = below.iter().map(Vec::len).sum();
+    let levels: usize = m.scales.iter().map(|s| s.levels.len()).sum();
+    let mut budget = 16 * (below.len() + edges + levels) + 4096;
     for s in &m.scales {
         // Each node below the decider of a less severe level: the node it was reached from,
         // the edge, and the level whose decider reached it.
@@ -409,6 +415,10 @@ fn lower_authority(cx: &Context, out: &mut Vec<Diagnostic>) {
             while let Some(n) = stack.pop() {
                 if !expanded.insert(n) {
                     continue;
+                }
+                budget = budget.saturating_sub(1 + below[n].len());
+                if budget == 0 {
+                    return;
                 }
                 for e in &below[n] {
                     if e.to != d && !marked.contains_key(&e.to) {
@@ -524,6 +534,17 @@ fn level_key(cx: &Context, l: &Level) -> Option<String> {
         key.push('\u{1}');
         if let Some(p) = get(l) {
             let w = &p.value;
+            // The kind of limit and both ends of a range, not only the longest reading:
+            // `within 1h-2h` is not `within 2h`, nor `next_business_day` `within 1bd`.
+            let kind = match &w.limit {
+                crate::model::Limit::Range { low, .. } => {
+                    let b = Bounds::of_duration(low);
+                    format!("range {}-{} to ", b.min, b.max)
+                }
+                crate::model::Limit::NextBusinessDay(_) => "next business day ".to_string(),
+                _ => String::new(),
+            };
+            key.push_str(&kind);
             match comparable(w) {
                 Some(b) => key.push_str(&format!("{}-{}", b.min, b.max)),
                 None => key.push_str(&squeeze(cx.text(w.span))),

@@ -192,6 +192,10 @@ impl Space {
                 }
                 ConditionKind::Impact { impact, .. } => {
                     let id = impact.target.ok_or(Skip::Unknown)?;
+                    // An impact with a level that did not read may have more levels.
+                    if !cx.read_cleanly(m[id].id) {
+                        return Err(Skip::Unknown);
+                    }
                     let mut points: Vec<u64> = m[id]
                         .levels
                         .iter()
@@ -206,6 +210,9 @@ impl Space {
                 }
                 ConditionKind::Choice { impact, choices } => {
                     let id = impact.target.ok_or(Skip::Unknown)?;
+                    if !cx.read_cleanly(m[id].id) {
+                        return Err(Skip::Unknown);
+                    }
                     let n = m[id].choices.len();
                     if n == 0 || choices.iter().any(|c| c.value as usize >= n) {
                         return Err(Skip::Unknown);
@@ -241,7 +248,10 @@ impl Space {
                     space.threshold(Key::Deadline, [seconds(within)?].into_iter());
                 }
                 ConditionKind::Category { categories } => {
-                    if categories.iter().any(|c| c.target.is_none()) || m.categories.is_empty() {
+                    if categories.iter().any(|c| c.target.is_none())
+                        || m.categories.is_empty()
+                        || !cx.may_lack
+                    {
                         return Err(Skip::Unknown);
                     }
                     space.var(Key::Category, m.categories.len(), Vec::new());
@@ -251,7 +261,11 @@ impl Space {
                         scale.target.ok_or(Skip::Unknown)?,
                         level.target.ok_or(Skip::Unknown)?,
                     );
-                    if s == own || l.scale != s || m[s].levels.is_empty() {
+                    if s == own
+                        || l.scale != s
+                        || m[s].levels.is_empty()
+                        || !cx.read_cleanly(m[s].id)
+                    {
                         return Err(Skip::Unknown);
                     }
                     space.var(Key::Scale(s), m[s].levels.len(), Vec::new());
