@@ -346,15 +346,20 @@ impl Law {
 
     /// The step a deadline corresponds to, if any; `customer`: its obligation is owed to an
     /// external of kind `customer`.
+    /// The name is read first: an obligation owed to a regulator and to the people affected
+    /// at once has its `notification` read as the notification; only a name that says
+    /// nothing makes a deadline owed to customers the communication to the data subjects.
     fn step_of(self, cx: &Context, customer: bool, d: &Deadline) -> Option<usize> {
-        if self == Law::Gdpr && customer {
-            return Some(0);
-        }
         let name = cx.text(d.name.span).to_ascii_lowercase();
         let words: Vec<&str> = name.split('_').collect();
-        self.steps()
+        let by_name = self
+            .steps()
             .iter()
-            .position(|s| s.words.iter().any(|w| words.contains(w)))
+            .position(|s| s.words.iter().any(|w| words.contains(w)));
+        match by_name {
+            None if self == Law::Gdpr && customer => Some(0),
+            found => found,
+        }
     }
 }
 
@@ -690,5 +695,17 @@ mod tests {
         );
         let text = "obligation dora \"DORA\" {\n  regime dora\n  clock_starts awareness\n  deadline initial 12h\n  deadline old 48h until 2025-01-17\n}\n";
         assert!(findings(Code::DeadlineBeyondLaw, text).is_empty());
+    }
+    #[test]
+    fn a_deadline_owed_to_regulator_and_people_is_read_by_its_name() {
+        let text = format!(
+            "{PARTIES}obligation breach \"Breach\" {{\n  regime gdpr\n  to [ico, affected]\n  deadline notification 96h\n}}\n"
+        );
+        assert_eq!(
+            findings(Code::DeadlineBeyondLaw, &text),
+            [
+                "7: `96h` for the notification to the supervisory authority is later than GDPR allows"
+            ]
+        );
     }
 }
