@@ -285,4 +285,20 @@ fn a_silenced_error_of_a_check_does_not_fail_the_run() {
     let (out, exit) = plain(&dir, &["--as-of", "2026-12-01", "--only=IMP0704", "."]);
     assert_eq!(out, "no problems found in 1 file (1 silenced)\n");
     assert_eq!(exit, 0);
+    // The JSON summary counts it too.
+    let o = run_in(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-12-01",
+            "--only=IMP0704",
+            ".",
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(v["summary"]["silenced"], 1, "{}", stdout(&o));
+    assert_eq!(v["summary"]["errors"], 0);
 }

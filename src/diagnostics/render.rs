@@ -36,8 +36,7 @@ pub struct Summary {
     pub warnings: usize,
     pub files: usize,
     /// Findings that silences in the policy silenced: not shown, not counted as errors or
-    /// warnings. Shown in the summary line only.
-    #[serde(skip)]
+    /// warnings.
     pub silenced: usize,
 }
 
