@@ -409,25 +409,6 @@ pub(super) fn same_member(cx: &Context, a: &Member<Party>, b: &Member<Party>) ->
     }
 }
 
-/// Whether an element's own property `key` is left open: not one of an element nested in it
-/// (a category's `procedure tbd`, not its sub-category's).
-fn open_own(cx: &Context, id: crate::model::DeclId, key: &str) -> bool {
-    let span = cx.index.def(id).span;
-    let open = &cx.model.open;
-    let from = open.partition_point(|o| o.span.lo < span.lo);
-    open[from..]
-        .iter()
-        .take_while(|o| o.span.hi <= span.hi)
-        .filter(|o| cx.text(o.key) == key)
-        .any(|o| {
-            let file = cx.sources.file_of(o.key);
-            cx.index
-                .at(cx.sources, file.id, (o.key.lo - file.base) as usize)
-                .element
-                == Some(id)
-        })
-}
-
 /// IMP1101: a category that neither it nor a category it is nested in gives a procedure.
 fn category_without_procedure(cx: &Context, out: &mut Vec<Diagnostic>) {
     let cats = &cx.model.categories;
@@ -437,7 +418,7 @@ fn category_without_procedure(cx: &Context, out: &mut Vec<Diagnostic>) {
         let inherited = c
             .parent
             .is_some_and(|p| covered.get(p.value.0 as usize).copied().unwrap_or(true));
-        let given = c.procedure.is_some() || open_own(cx, c.id, "procedure");
+        let given = c.procedure.is_some() || cx.is_open(c.id, "procedure");
         covered[i] = inherited || given || !cx.read_cleanly(c.id);
         if covered[i] {
             continue;
