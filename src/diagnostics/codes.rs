@@ -2,8 +2,8 @@
 //!
 //! Codes are `IMP` and four digits, grouped by stage: `00` input files, `01` syntax,
 //! `02` modules, `03` declarations and properties, `04` names, `05` literals, `06` rules inside
-//! one construct; then the checks of the scheme, a group per family (`07` to `15`, see
-//! [`crate::checks`]), and `16` configuration and silences. A code never changes meaning and
+//! one construct; then the checks of the scheme, a group per family (`07` to `15`, and `17` to `20` after `16`; see
+//! [`crate::checks`]), `16` configuration and silences. A code never changes meaning and
 //! is never reused. Its level is a default that configuration may change; it is not part of
 //! the code. The documentation of each code is
 //! `docs/diagnostics.md`, which `imp explain` prints.
@@ -214,6 +214,34 @@ codes! {
     SilenceWithoutReason = "IMP1602", Warning, "silence without a reason", None;
     UselessSilence = "IMP1603", Warning, "silence that silences nothing", None;
     MalformedSilence = "IMP1604", Warning, "malformed silence", None;
+    // 17: reachability and single points of failure (checks)
+    ChannelUnreached = "IMP1701", Error, "reporting channel that reaches no point of contact", Some("8.3");
+    IsirtUnreached = "IMP1702", Error, "point of contact with no path to the ISIRT", Some("8.4");
+    AuthorityUnreached = "IMP1703", Error, "ISIRT with no path to an authority to decide", Some("8.5");
+    LevelUnreached = "IMP1704", Error, "level that cannot reach its decider or those it must notify", Some("8.4");
+    CrisisUnreached = "IMP1705", Error, "crisis level that cannot reach the crisis team", Some("8.5");
+    ObligationUnreached = "IMP1706", Warning, "obligation whose owner no trigger reaches", Some("8.5");
+    SinglePointOfFailure = "IMP1707", Warning, "single point of failure", Some("7.5");
+    FragileQuorum = "IMP1708", Warning, "quorum that one absence makes unreachable", Some("7.5");
+    // 18: time along escalation paths (checks)
+    EscalationTooSlow = "IMP1801", Error, "escalation slower than the acknowledge target", Some("8.5");
+    LadderOverlap = "IMP1802", Warning, "ladder whose timers overlap", Some("8.5");
+    DeadlineUnmeetable = "IMP1803", Error, "legal deadline that cannot be met", Some("8.5");
+    EscalationCycle = "IMP1804", Error, "escalation cycle without a bound", Some("8.5");
+    UnboundedRepeat = "IMP1805", Warning, "repeat without an interval", Some("8.5");
+    PathEndsWithoutAuthority = "IMP1806", Warning, "escalation path that ends at no authority", Some("8.5");
+    // 19: every hour of the week (checks)
+    NobodyReached = "IMP1901", Error, "level that reaches nobody at some hours", Some("7.5");
+    PocUnstaffedHours = "IMP1902", Warning, "point of contact staffed by nobody at some hours", Some("8.3");
+    SlowAtHours = "IMP1903", Error, "escalation slower than the target at some hours", Some("8.5");
+    // 20: procedures as graphs (checks)
+    StepUnreachable = "IMP2001", Warning, "step that cannot be reached from the start", Some("7.3");
+    BranchNeverEnds = "IMP2002", Error, "branch that never ends", Some("7.3");
+    CycleWithoutExit = "IMP2003", Error, "cycle with no exit", Some("7.3");
+    ReviewSkipped = "IMP2004", Warning, "path at or above the review threshold that skips the review", Some("9.3");
+    EradicationBeforeEvidence = "IMP2005", Error, "eradication before evidence is collected", Some("9.2");
+    OptionLeadsNowhere = "IMP2006", Error, "decision option that leads nowhere", Some("7.3");
+    ApproverUnreachable = "IMP2007", Warning, "precondition whose approver cannot be reached", Some("7.3");
 }
 
 impl Code {
@@ -222,10 +250,10 @@ impl Code {
         self.as_str()[3..5].parse().unwrap_or(0)
     }
 
-    /// A finding of a check of the scheme (groups `07` to `15`), as opposed to one of reading
+    /// A finding of a check of the scheme (groups `07` to `15` and `17` to `20`), as opposed to one of reading
     /// the policy (`00` to `06`) or of configuration (`16`): configuration may silence it.
     pub fn is_check(self) -> bool {
-        (7..=15).contains(&self.group())
+        matches!(self.group(), 7..=15 | 17..=20)
     }
 
     /// Looks a code up by its text, case-insensitively (`imp0101` works).

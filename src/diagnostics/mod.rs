@@ -29,6 +29,10 @@ pub struct Diagnostic {
     pub primary: Label,
     /// Other places that explain it ("first defined here").
     pub secondary: Vec<Label>,
+    /// The evidence as a path, in the order it is travelled: the hops of the slowest path,
+    /// the members of a cycle. Shown as labels after the secondary ones, numbered, and in
+    /// SARIF as related locations and a `codeFlows` thread flow.
+    pub flow: Vec<Label>,
     pub help: Option<String>,
     /// The TR 18044 clause, where one applies.
     pub clause: Option<&'static str>,
@@ -45,6 +49,7 @@ impl Diagnostic {
                 message: String::new(),
             },
             secondary: Vec::new(),
+            flow: Vec::new(),
             help: None,
             clause: code.clause(),
         }
@@ -62,6 +67,24 @@ impl Diagnostic {
             message: message.into(),
         });
         self
+    }
+
+    /// The next place of the evidence path ([`Diagnostic::flow`]).
+    pub fn step(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.flow.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// The secondary labels, then the steps of the path, numbered from 1: every labelled
+    /// place but the primary, in the order the outputs show them.
+    pub fn labels(&self) -> impl Iterator<Item = (Option<usize>, &Label)> {
+        self.secondary
+            .iter()
+            .map(|l| (None, l))
+            .chain(self.flow.iter().enumerate().map(|(i, l)| (Some(i + 1), l)))
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {

@@ -217,6 +217,9 @@ struct JsonLabel<'a> {
     location: JsonLocation<'a>,
     message: &'a str,
     primary: bool,
+    /// The place's number on the evidence path, from 1; absent for a label off the path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<usize>,
 }
 
 fn location(span: Span, sources: &SourceMap) -> JsonLocation<'_> {
@@ -246,12 +249,13 @@ pub fn json(groups: &[(&SourceMap, &[Diagnostic])], summary: Summary) -> String 
                 level: d.level,
                 message: &d.message,
                 location: location(d.primary.span, sources),
-                labels: std::iter::once((&d.primary, true))
-                    .chain(d.secondary.iter().map(|l| (l, false)))
-                    .map(|(l, primary)| JsonLabel {
+                labels: std::iter::once((None, &d.primary, true))
+                    .chain(d.labels().map(|(step, l)| (step, l, false)))
+                    .map(|(step, l, primary)| JsonLabel {
                         location: location(l.span, sources),
                         message: &l.message,
                         primary,
+                        step,
                     })
                     .collect(),
                 help: d.help.as_deref(),
@@ -308,18 +312,29 @@ impl fmt::Debug for Report {
 impl Report {
     fn build(d: &Diagnostic, sources: &SourceMap) -> Report {
         let f = sources.file_of(d.primary.span);
-        let shown = d.secondary.len().min(MAX_SHOWN_LABELS - 1);
+        let all = d.secondary.len() + d.flow.len();
+        let shown = all.min(MAX_SHOWN_LABELS - 1);
+        // The steps of a path are numbered, so that the order of travel shows.
+        let texts: Vec<std::borrow::Cow<'_, str>> = d
+            .labels()
+            .take(shown)
+            .map(|(step, l)| match step {
+                Some(n) if !l.message.is_empty() => format!("{n}. {}", l.message).into(),
+                Some(n) => format!("{n}.").into(),
+                None => l.message.as_str().into(),
+            })
+            .collect();
         let mut here = vec![(d.primary.span, d.primary.message.as_str(), true)];
         let mut related = Vec::new();
-        for l in &d.secondary[..shown] {
+        for ((_, l), text) in d.labels().zip(&texts) {
             let lf = sources.file_of(l.span);
             if lf.id == f.id {
-                here.push((l.span, l.message.as_str(), false));
+                here.push((l.span, text.as_ref(), false));
             } else {
                 let (source, labels) = excerpts(lf, &[(l.span, "", true)]);
                 related.push(Report {
                     code: "",
-                    message: human_text(&l.message, false),
+                    message: human_text(text, false),
                     severity: miette::Severity::Advice,
                     help: None,
                     source,
@@ -339,10 +354,10 @@ impl Report {
                 format!("see {c}")
             }
         });
-        let more = (d.secondary.len() > shown).then(|| {
+        let more = (all > shown).then(|| {
             format!(
                 "{} more labelled places are not shown (`--format json` lists them all)",
-                d.secondary.len() - shown
+                all - shown
             )
         });
         let help = [d.help.as_deref().map(|h| human_text(h, true)), see, more]

@@ -172,9 +172,31 @@ struct SarifResult<'a> {
     locations: [Location; 1],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
+    /// The evidence path, as one thread flow.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    code_flows: Vec<CodeFlow>,
     partial_fingerprints: Fingerprints,
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<ResultProperties<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeFlow {
+    thread_flows: [ThreadFlow; 1],
+}
+
+#[derive(Serialize)]
+struct ThreadFlow {
+    locations: Vec<ThreadFlowLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ThreadFlowLocation {
+    location: Location,
+    /// The place's number on the path, from 1 (SARIF §3.38.3: `executionOrder`).
+    execution_order: usize,
 }
 
 #[derive(Serialize)]
@@ -310,7 +332,7 @@ fn tags(code: Code) -> Vec<&'static str> {
         4 => "names",
         5 => "literals",
         6 => "rules",
-        7..=15 => "checks",
+        7..=15 | 17..=20 => "checks",
         _ => "configuration",
     };
     vec!["imp", stage]
@@ -344,11 +366,27 @@ fn result(
         message: Message::new(&text),
         locations: [primary],
         related_locations: d
-            .secondary
-            .iter()
+            .labels()
             .enumerate()
-            .map(|(i, l)| location(Some(i + 1), &l.message, l.span, sources, artifacts))
+            .map(|(i, (_, l))| location(Some(i + 1), &l.message, l.span, sources, artifacts))
             .collect(),
+        code_flows: if d.flow.is_empty() {
+            Vec::new()
+        } else {
+            vec![CodeFlow {
+                thread_flows: [ThreadFlow {
+                    locations: d
+                        .flow
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| ThreadFlowLocation {
+                            location: location(None, &l.message, l.span, sources, artifacts),
+                            execution_order: i + 1,
+                        })
+                        .collect(),
+                }],
+            }]
+        },
         partial_fingerprints: Fingerprints {
             primary_location_line_hash: format!("{hash:016x}:{n}"),
         },
