@@ -240,6 +240,9 @@ pub struct Schedule {
     pub handover: Option<Prop<Spanned<ClockTime>>>,
     /// Regions in turn: the one in its working hours is on call.
     pub follow_the_sun: Option<Prop<List<Ref<RegionId>>>>,
+    /// How soon whoever is on call answers a page: part of the time a path through the rota
+    /// takes.
+    pub respond: Option<Prop<Within>>,
 }
 
 /// `lifecycle ours "Our lifecycle" { phases [prepare, detect, respond, learn] }`.

@@ -610,6 +610,11 @@ pub static DECLS: &[DeclSpec] = &[
                 Shape::Refs(&[K::Region]),
                 "regions in turn: the one in its working hours is on call",
             ),
+            p(
+                "respond",
+                Shape::Within,
+                "how soon whoever is on call answers a page",
+            ),
         ],
     },
     DeclSpec {

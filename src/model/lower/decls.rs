@@ -658,6 +658,7 @@ fn schedule(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Schedule {
         starts: cx.prop(bag, "starts", Lower::date),
         handover: cx.prop(bag, "handover", Lower::time_of_day),
         follow_the_sun: cx.prop(bag, "follow_the_sun", Lower::references),
+        respond: cx.prop(bag, "respond", Lower::within),
     }
 }
 

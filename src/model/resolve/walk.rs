@@ -585,6 +585,7 @@ fn schedule(r: &mut Resolver<'_>, s: &mut Schedule) {
     }
     r.opt(&mut s.calendar);
     r.list(&mut s.follow_the_sun);
+    r.within(&mut s.respond);
 }
 
 fn poc(r: &mut Resolver<'_>, p: &mut PointOfContact) {
