@@ -179,6 +179,8 @@ fn prop_line(key: &str, shape: Shape, name: &str) -> String {
         Shape::Quorum(_) => format!("{key} 1 of [{name}]"),
         Shape::Hop(_) => format!("{key} {name} -> {name}"),
         Shape::ReportTo(_) => format!("{key} {name} within 1h"),
+        Shape::ImpactValue(_) => format!("{key} {name} 1"),
+        Shape::Expect(_) => format!("{key} {name} engaged"),
         _ => unreachable!("not a reference shape"),
     }
 }

@@ -750,3 +750,66 @@ impl HasSpan for PostIncident {
         self.span
     }
 }
+
+/// `scenario saturday_ransomware "..." { severity sev1; at 2026-12-05 03:00 "Europe/London";
+/// expect ciso paged within 30m }`: an incident and what must happen, run by `imp test`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub id: DeclId,
+    /// The level the incident is classified at (default: the category's minimum).
+    pub severity: Option<Prop<Ref<LevelId>>>,
+    pub category: Option<Prop<Ref<CategoryId>>>,
+    /// Facts and judgements that hold.
+    pub facts: Vec<Prop<List<Ref<FactId>>>>,
+    /// The incident's level on impact categories.
+    pub impacts: Vec<Prop<ImpactValue>>,
+    /// When the incident is reported.
+    pub at: Option<Prop<Instant>>,
+    pub expects: Vec<Prop<Expect>>,
+}
+
+/// `personal_data 3`: an incident's level on an impact category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImpactValue {
+    pub impact: Ref<ImpactId>,
+    pub level: Spanned<u32>,
+    pub span: Span,
+}
+
+impl HasSpan for ImpactValue {
+    fn span(&self) -> Span {
+        self.span
+    }
+}
+
+/// `2026-12-05 03:00 "Europe/London"`: a date, a time of day and optionally a time zone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Instant {
+    pub date: Date,
+    pub time: Spanned<ClockTime>,
+    /// Absent: the policy's time zone.
+    pub zone: Option<TimeZone>,
+    pub span: Span,
+}
+
+impl HasSpan for Instant {
+    fn span(&self) -> Span {
+        self.span
+    }
+}
+
+/// `ciso paged within 30m`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expect {
+    pub party: Ref<Responder>,
+    pub verb: Spanned<ExpectVerb>,
+    /// Counted from the scenario's `at`; absent: at any time.
+    pub within: Option<Duration>,
+    pub span: Span,
+}
+
+impl HasSpan for Expect {
+    fn span(&self) -> Span {
+        self.span
+    }
+}

@@ -108,6 +108,8 @@ ids! {
     ArtefactId => artefacts: Artefact,
     /// An `embargo`.
     EmbargoId => embargoes: Embargo,
+    /// A `scenario` that `imp test` runs.
+    ScenarioId => scenarios: Scenario,
 }
 
 /// A `level` of a scale.
@@ -213,6 +215,7 @@ pub enum Loc {
     Lifecycle(LifecycleId),
     Artefact(ArtefactId),
     Embargo(EmbargoId),
+    Scenario(ScenarioId),
 }
 
 impl std::ops::Index<LevelId> for super::Model {

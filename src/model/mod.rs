@@ -73,6 +73,8 @@ pub struct Model {
     pub lifecycles: Vec<Lifecycle>,
     pub artefacts: Vec<Artefact>,
     pub embargoes: Vec<Embargo>,
+    /// The scenario tests `imp test` runs.
+    pub scenarios: Vec<Scenario>,
     /// Every value left open (`tbd`, `{{NAME}}`), in source order.
     pub open: Vec<Open>,
     /// The `##` docs of properties: (key word's span, doc's span), sorted.

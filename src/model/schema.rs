@@ -56,6 +56,7 @@ pub enum Kind {
     Stage,
     Artefact,
     Embargo,
+    Scenario,
 }
 
 impl Kind {
@@ -104,6 +105,7 @@ impl Kind {
             Kind::Stage => "a phase block",
             Kind::Artefact => "an artefact",
             Kind::Embargo => "an embargo",
+            Kind::Scenario => "a scenario",
         }
     }
 
@@ -234,6 +236,12 @@ pub enum Shape {
     KindText(&'static [&'static str]),
     /// A list property of a step and values: `next [escalate_legal]`.
     ListEdit,
+    /// A date, a time of day and optionally a time zone: `2026-12-05 03:00 "Europe/London"`.
+    Instant,
+    /// An impact category and a level: `personal_data 3`.
+    ImpactValue(&'static [Kind]),
+    /// A party, what happens to it, optionally by when: `ciso paged within 30m`.
+    Expect(&'static [Kind]),
 }
 
 /// One property of a declaration.
@@ -1418,6 +1426,46 @@ pub static DECLS: &[DeclSpec] = &[
         ],
     },
     DeclSpec {
+        keyword: "scenario",
+        kind: K::Scenario,
+        name: NameRule::Required,
+        parents: &[],
+        summary: "a scenario test: an incident and what must happen, run by `imp test`",
+        clause: "7.7",
+        props: &[
+            p(
+                "severity",
+                Shape::LevelRef,
+                "the level the incident is classified at (default: the category's minimum)",
+            ),
+            p(
+                "category",
+                Shape::Ref(&[K::Category]),
+                "the incident's category",
+            ),
+            many(
+                "fact",
+                Shape::Refs(&[K::Fact]),
+                "facts and judgements that hold for the incident",
+            ),
+            many(
+                "impact",
+                Shape::ImpactValue(&[K::Impact]),
+                "the incident's level on an impact category",
+            ),
+            p(
+                "at",
+                Shape::Instant,
+                "when the incident is reported (the zone: the policy's, unless given)",
+            ),
+            many(
+                "expect",
+                Shape::Expect(RESPONDERS),
+                "what must happen to a party: `paged`, `notified` or `engaged`, optionally `within D`",
+            ),
+        ],
+    },
+    DeclSpec {
         keyword: "moment",
         kind: K::Moment,
         name: NameRule::Required,
@@ -1522,6 +1570,13 @@ impl Shape {
             }
             Shape::Lifecycle => "a lifecycle, e.g. `iso27035`, `nist_800_61` or a declared one",
             Shape::Exclusive => "a list of roles, optionally `in` a team, e.g. `[scribe] in isirt`",
+            Shape::Instant => {
+                "a date, a time of day and optionally a time zone, e.g. `2026-12-05 03:00 \"Europe/London\"`"
+            }
+            Shape::ImpactValue(_) => "an impact category and a level, e.g. `personal_data 3`",
+            Shape::Expect(_) => {
+                "a name, `paged`, `notified` or `engaged`, optionally `within D`, e.g. `ciso paged within 30m`"
+            }
         }
     }
 
@@ -1535,7 +1590,9 @@ impl Shape {
             | Shape::Hop(k)
             | Shape::ReportTo(k)
             | Shape::Holders(k)
-            | Shape::Audience(k) => Some(k),
+            | Shape::Audience(k)
+            | Shape::ImpactValue(k)
+            | Shape::Expect(k) => Some(k),
             Shape::Exclusive => Some(&[Kind::Role]),
             _ => None,
         }

@@ -192,6 +192,12 @@ vocab! {
         Higher = "higher",
         Lower = "lower",
     }
+    /// What a scenario expects of a party: `expect ciso paged within 30m`.
+    ExpectVerb {
+        Paged = "paged",
+        Notified = "notified",
+        Engaged = "engaged",
+    }
     /// How often a rota rotates.
     RotationPeriod {
         Daily = "daily",

@@ -187,6 +187,7 @@ pub(super) fn top(cx: &mut Lower<'_>, e: &Entry) -> Lowered {
             to: cx.prop(&bag, "to", Lower::audience),
             text: cx.prop(&bag, "text", Lower::string),
         })),
+        Kind::Scenario => Lowered::Scenario(Box::new(scenario(cx, id, &bag))),
         Kind::Embargo => Lowered::Embargo(Box::new(Embargo {
             id,
             applies_to: cx.prop(&bag, "applies_to", Lower::audience),
@@ -1278,4 +1279,113 @@ fn review(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Review {
             })
         }),
     }
+}
+
+fn scenario(cx: &mut Lower<'_>, id: DeclId, bag: &Bag<'_>) -> Scenario {
+    Scenario {
+        id,
+        severity: cx.prop(bag, "severity", Lower::level_ref),
+        category: cx.prop(bag, "category", Lower::reference),
+        facts: cx.props(bag, "fact", Lower::references),
+        impacts: cx.props(bag, "impact", impact_value),
+        at: cx.prop(bag, "at", instant),
+        expects: cx.props(bag, "expect", expect),
+    }
+}
+
+/// `personal_data 3`.
+fn impact_value(cx: &mut Lower<'_>, e: &Entry) -> Option<ImpactValue> {
+    let kinds: &'static [Kind] = &[Kind::Impact];
+    let shape = Shape::ImpactValue(kinds);
+    let (Some(name), Some(level)) = (e.args.first(), e.args.get(1)) else {
+        cx.bad_value(e, shape, None);
+        return None;
+    };
+    if !name.is_atom() || !cx.is_int(level) {
+        cx.bad_value(e, shape, Some(if name.is_atom() { level } else { name }));
+        return None;
+    }
+    cx.extra(e, shape, 2);
+    let impact = cx.ref_arg(e, name, kinds, shape)?;
+    let level = cx.int_arg(level, 1)?;
+    Some(ImpactValue {
+        impact,
+        level,
+        span: e.args_span(),
+    })
+}
+
+/// `2026-12-05 03:00 "Europe/London"`.
+fn instant(cx: &mut Lower<'_>, e: &Entry) -> Option<Instant> {
+    let (Some(d), Some(t)) = (e.args.first(), e.args.get(1)) else {
+        cx.bad_value(e, Shape::Instant, None);
+        return None;
+    };
+    if !d.is_atom() || !t.is_atom() {
+        cx.bad_value(e, Shape::Instant, Some(if d.is_atom() { t } else { d }));
+        return None;
+    }
+    cx.extra(e, Shape::Instant, 3);
+    let date = cx.date_arg(d);
+    let time = match crate::model::lower::literal::time_of_day(cx.text(t.span)) {
+        Ok(value) => Some(Spanned {
+            value,
+            span: t.span,
+        }),
+        Err(b) => {
+            cx.bad_literal(t.span, b);
+            None
+        }
+    };
+    let zone = match e.args.get(2) {
+        Some(_) => {
+            let mut rest = e.clone();
+            rest.args = e.args[2..3].to_vec();
+            Some(cx.timezone(&rest)?)
+        }
+        None => None,
+    };
+    Some(Instant {
+        date: date?,
+        time: time?,
+        zone,
+        span: e.args_span(),
+    })
+}
+
+/// `ciso paged within 30m`.
+fn expect(cx: &mut Lower<'_>, e: &Entry) -> Option<Expect> {
+    let kinds = Responder::KINDS;
+    let shape = Shape::Expect(kinds);
+    let (Some(name), Some(verb)) = (e.args.first(), e.args.get(1)) else {
+        cx.bad_value(e, shape, None);
+        return None;
+    };
+    if !name.is_atom() {
+        cx.bad_value(e, shape, Some(name));
+        return None;
+    }
+    let party = cx.ref_arg(e, name, kinds, shape);
+    let verb = cx.word_of::<ExpectVerb>(e, verb, shape);
+    let within = match e.args.get(2) {
+        None => None,
+        Some(w) if w.is_atom() && cx.text(w.span) == "within" => {
+            cx.extra(e, shape, 4);
+            let (d, _) = cx.duration_at(e, 3);
+            if d.is_none() && e.args.get(3).is_none() {
+                cx.bad_value(e, shape, Some(w));
+            }
+            Some(d?)
+        }
+        Some(w) => {
+            cx.bad_value(e, shape, Some(w));
+            return None;
+        }
+    };
+    Some(Expect {
+        party: party?,
+        verb: verb?,
+        within,
+        span: e.args_span(),
+    })
 }

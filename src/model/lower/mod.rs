@@ -79,6 +79,7 @@ pub enum Lowered {
     Lifecycle(Box<Lifecycle>),
     Artefact(Box<Artefact>),
     Embargo(Box<Embargo>),
+    Scenario(Box<Scenario>),
     /// `use "file.imp"`: the path as written, and the string's span.
     Use {
         path: String,

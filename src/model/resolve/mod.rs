@@ -381,6 +381,9 @@ impl<'a> Registry<'a> {
             Lowered::Embargo(v) => {
                 simple!(v, embargoes, Embargo, EmbargoId);
             }
+            Lowered::Scenario(v) => {
+                simple!(v, scenarios, Scenario, ScenarioId);
+            }
             Lowered::Scale(v) => {
                 with_items!(
                     v, scales, Scale, ScaleId, levels, Level, LevelId, scale, true

@@ -323,6 +323,30 @@ pub(super) fn model(r: &mut Resolver<'_>, m: &mut Model) {
     for x in &mut m.embargoes {
         embargo(r, x);
     }
+    for x in &mut m.scenarios {
+        scenario(r, x);
+    }
+}
+
+fn scenario(r: &mut Resolver<'_>, s: &mut Scenario) {
+    if let Some(l) = &mut s.severity {
+        r.level(&mut l.value, None);
+    }
+    r.opt(&mut s.category);
+    for f in &mut s.facts {
+        for it in &mut f.value.items {
+            r.resolve(it);
+        }
+    }
+    for i in &mut s.impacts {
+        r.resolve(&mut i.value.impact);
+    }
+    for x in &mut s.expects {
+        r.resolve(&mut x.value.party);
+        if let Some(d) = &mut x.value.within {
+            r.duration(d);
+        }
+    }
 }
 
 fn artefact(r: &mut Resolver<'_>, a: &mut Artefact) {
@@ -389,6 +413,7 @@ pub(super) fn pile(r: &mut Resolver<'_>, m: &Model, pile: &mut Pile) {
             Lowered::Lifecycle(_) => {}
             Lowered::Artefact(x) => artefact(r, x),
             Lowered::Embargo(x) => embargo(r, x),
+            Lowered::Scenario(x) => scenario(r, x),
             Lowered::ActionItem(x) => r.opt(&mut x.owner),
             Lowered::Moment(_)
             | Lowered::Quantity(_)

@@ -1,0 +1,562 @@
+//! The simulation of one incident through a policy: who is paged when and through which
+//! contact, who is reached if nobody acknowledges, when status updates are due, and the
+//! deadline of every obligation that applies, as absolute times. It reads the model only and
+//! prints nothing: `imp simulate` and `imp test` (in `src/cli/`) render its [`Timeline`].
+//!
+//! The worst case is simulated: nobody acknowledges, so every hop of an escalation path that
+//! applies fires, and every `not acknowledged after D` holds from D on.
+
+pub mod clock;
+pub mod cond;
+pub mod scenario;
+
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::model::*;
+use cond::Truth;
+
+/// An incident to simulate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub level: LevelId,
+    pub category: Option<CategoryId>,
+    /// Facts and judgements that hold; any other does not.
+    pub facts: Vec<FactId>,
+    /// Its level on impact categories; any other is unknown.
+    pub impacts: Vec<(ImpactId, u32)>,
+    /// When it is reported.
+    pub at: Timestamp,
+}
+
+/// How a party is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contact {
+    Phone(Span),
+    Email(Span),
+    Url(Span),
+    /// An out-of-band method (`signal`, `sms`): the method and the address.
+    OutOfBand(Span, Span),
+}
+
+use crate::source::Span;
+
+/// Why a party is paged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// The report lands at the point of contact (or who takes reports out of its hours).
+    Report { poc: PocId, out_of_hours: bool },
+    /// A hop of an escalation path; `retry` counts the path's retries (0: the first try).
+    Hop { hop: HopId, retry: u32 },
+    /// The level's `notify`, due by its acknowledge target.
+    Notify,
+}
+
+/// One page: a party reached at a time, and the person who answers for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Seconds after the incident was reported.
+    pub after: i64,
+    pub cause: Cause,
+    /// The party as the policy names it.
+    pub party: Responder,
+    /// The parties in between, from the party to the one who answers (a role held by a
+    /// rota: the rota).
+    pub through: Vec<Responder>,
+    /// Who answers, when a person does.
+    pub person: Option<PersonId>,
+    pub contact: Option<Contact>,
+    /// The out-of-band contact to use when the first fails.
+    pub fallback: Option<Contact>,
+    /// Why nobody could be named (a rota without `starts`, out of its hours).
+    pub gap: Option<Gap>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gap {
+    /// The rota is not staffed at that time (nor a backup).
+    NotStaffed(ScheduleId),
+    /// The rota has no `rotate` with `starts`: who is on call cannot be told.
+    NoTurn(ScheduleId),
+    /// The party names nobody the simulation can page.
+    Nobody,
+}
+
+/// A status update due.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateDue {
+    pub after: i64,
+}
+
+/// A deadline of an obligation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Due {
+    pub obligation: ObligationId,
+    /// Position in the obligation's deadlines.
+    pub deadline: usize,
+    /// `None`: the limit gives no time (`required`, `before` a moment).
+    pub at: Option<Timestamp>,
+    /// Whether the obligation surely applies (`From(0)`) or may (`Unknown`).
+    pub applies: Truth,
+}
+
+/// The simulated timeline of an incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    pub incident: Incident,
+    /// The zone times are shown in (see [`policy_zone`]).
+    pub zone: TimeZone,
+    /// Pages in order of time (then of the policy).
+    pub pages: Vec<Page>,
+    /// Updates due within [`UPDATE_HORIZON`] seconds.
+    pub updates: Vec<UpdateDue>,
+    /// Deadlines of the obligations that apply or may apply, in order of time.
+    pub deadlines: Vec<Due>,
+}
+
+/// Status updates are listed for the first day.
+pub const UPDATE_HORIZON: i64 = 24 * 3600;
+/// At most this many updates are listed.
+pub const MAX_UPDATES: usize = 200;
+
+/// The zone of the policy: the point of contact's, else the first zone declared (calendars,
+/// schedules, regions, people, in that order), else UTC.
+pub fn policy_zone(m: &Model) -> TimeZone {
+    let first = m
+        .points_of_contact
+        .iter()
+        .find_map(|p| p.timezone.as_ref())
+        .or_else(|| m.calendars.iter().find_map(|c| c.timezone.as_ref()))
+        .or_else(|| m.schedules.iter().find_map(|s| s.timezone.as_ref()))
+        .or_else(|| m.regions.iter().find_map(|r| r.timezone.as_ref()))
+        .or_else(|| m.people.iter().find_map(|p| p.timezone.as_ref()));
+    first.map_or(TimeZone::UTC, |t| t.value.tz.clone())
+}
+
+/// The zone a person is in: their own, else the policy's.
+pub fn person_zone(m: &Model, p: PersonId) -> Option<TimeZone> {
+    m[p].timezone.as_ref().map(|t| t.value.tz.clone())
+}
+
+fn secs(d: &Duration) -> Option<i64> {
+    d.fixed_seconds().and_then(|s| i64::try_from(s).ok())
+}
+
+/// The longest time a limit allows, in seconds, when it is of fixed length.
+fn limit_secs(w: &Within) -> Option<i64> {
+    match &w.limit {
+        Limit::Immediately => Some(0),
+        Limit::Within(d) | Limit::Range { high: d, .. } => secs(d),
+        _ => None,
+    }
+}
+
+struct Sim<'m> {
+    m: &'m Model,
+    inc: &'m Incident,
+    pages: Vec<Page>,
+}
+
+impl Sim<'_> {
+    fn at(&self, after: i64) -> Timestamp {
+        self.inc
+            .at
+            .checked_add(SignedDuration::from_secs(after))
+            .unwrap_or(self.inc.at)
+    }
+
+    /// Who answers for a party at a time: the parties in between, the person, or the gap.
+    fn answer(&self, party: Responder, at: Timestamp) -> (Vec<Responder>, Result<PersonId, Gap>) {
+        let mut through = Vec::new();
+        let mut cur = party;
+        // Bounded: a chain of roles held by roles is reported elsewhere if it loops.
+        for _ in 0..16 {
+            let next = match cur {
+                Responder::Person(p) => return (through, Ok(p)),
+                Responder::External(_) => return (through, Err(Gap::Nobody)),
+                Responder::Schedule(s) => return (through, self.on_call(s, at)),
+                Responder::Role(r) => {
+                    let role = &self.m[r];
+                    let holder = role
+                        .held_by
+                        .as_ref()
+                        .and_then(|h| h.of.first().and_then(|x| x.target));
+                    let got = match holder {
+                        Some(RoleHolder::Person(p)) => Ok(p),
+                        Some(RoleHolder::Schedule(s)) => {
+                            through.push(Responder::Schedule(s));
+                            self.on_call(s, at)
+                        }
+                        Some(RoleHolder::Team(t)) => {
+                            cur = Responder::Team(t);
+                            through.push(cur);
+                            continue;
+                        }
+                        Some(RoleHolder::Role(r2)) => {
+                            cur = Responder::Role(r2);
+                            through.push(cur);
+                            continue;
+                        }
+                        None => Err(Gap::Nobody),
+                    };
+                    if got.is_ok() {
+                        return (through, got);
+                    }
+                    // The holder cannot answer: the first backup that can.
+                    for b in role.backup.iter().flat_map(|b| b.iter()) {
+                        let got2 = match b.target {
+                            Some(Backup::Person(p)) => Ok(p),
+                            Some(Backup::Schedule(s)) => self.on_call(s, at),
+                            Some(Backup::Role(r2)) => self.answer(Responder::Role(r2), at).1,
+                            None => continue,
+                        };
+                        if let Ok(p) = got2 {
+                            through.push(match b.target {
+                                Some(Backup::Schedule(s)) => Responder::Schedule(s),
+                                Some(Backup::Role(r2)) => Responder::Role(r2),
+                                _ => Responder::Person(p),
+                            });
+                            return (through, Ok(p));
+                        }
+                    }
+                    return (through, got);
+                }
+                Responder::Team(t) => {
+                    let team = &self.m[t];
+                    if let Some(s) = team.on_call.as_ref().and_then(|s| s.target)
+                        && let Ok(p) = self.on_call(s, at)
+                    {
+                        through.push(Responder::Schedule(s));
+                        return (through, Ok(p));
+                    }
+                    match team.lead.as_ref().and_then(|l| l.target) {
+                        Some(RoleOrPerson::Person(p)) => return (through, Ok(p)),
+                        Some(RoleOrPerson::Role(r)) => Responder::Role(r),
+                        None => return (through, Err(Gap::Nobody)),
+                    }
+                }
+                Responder::PointOfContact(p) => {
+                    let (_, next) = self.poc_target(p, at);
+                    match next {
+                        Some(n) => n,
+                        None => return (through, Err(Gap::Nobody)),
+                    }
+                }
+            };
+            through.push(next);
+            cur = next;
+        }
+        (through, Err(Gap::Nobody))
+    }
+
+    /// Who takes a report at a point of contact: in its hours, who staffs it; outside them,
+    /// `out_of_hours`. Returns whether it is out of hours.
+    fn poc_target(&self, p: PocId, at: Timestamp) -> (bool, Option<Responder>) {
+        let poc = &self.m[p];
+        let tz = clock::zone_of(poc.timezone.as_ref().map(|t| &t.value));
+        let windows: Vec<&Window> = poc.hours.iter().map(|h| &h.value).collect();
+        let open = windows.is_empty() || clock::open_at(&windows, &tz, &[], at);
+        if open {
+            let staff = poc
+                .held_by
+                .as_ref()
+                .and_then(|h| h.target)
+                .map(|s| match s {
+                    PocStaff::Person(x) => Responder::Person(x),
+                    PocStaff::Role(x) => Responder::Role(x),
+                    PocStaff::Schedule(x) => Responder::Schedule(x),
+                    PocStaff::Team(x) => Responder::Team(x),
+                });
+            (false, staff)
+        } else {
+            let ooh = poc
+                .out_of_hours
+                .as_ref()
+                .and_then(|h| h.target)
+                .map(|s| match s {
+                    OutOfHours::Person(x) => Responder::Person(x),
+                    OutOfHours::Role(x) => Responder::Role(x),
+                    OutOfHours::Schedule(x) => Responder::Schedule(x),
+                    OutOfHours::Team(x) => Responder::Team(x),
+                });
+            (true, ooh)
+        }
+    }
+
+    /// Who of a rota is on call: a follow-the-sun rota passes to the region in its hours.
+    fn on_call(&self, s: ScheduleId, at: Timestamp) -> Result<PersonId, Gap> {
+        self.on_call_depth(s, at, 0)
+    }
+
+    fn on_call_depth(&self, s: ScheduleId, at: Timestamp, depth: u32) -> Result<PersonId, Gap> {
+        let sched = &self.m[s];
+        if let Some(regions) = &sched.follow_the_sun
+            && depth < 8
+        {
+            for r in regions.iter().filter_map(|r| r.target) {
+                let region = &self.m[r];
+                let tz = clock::zone_of(region.timezone.as_ref().map(|t| &t.value));
+                let ws: Vec<&Window> = region.hours.iter().map(|h| &h.value).collect();
+                if clock::open_at(&ws, &tz, &[], at)
+                    && let Some(rs) = region.on_call.as_ref().and_then(|o| o.target)
+                {
+                    return self.on_call_depth(rs, at, depth + 1);
+                }
+            }
+            if sched.rotate.is_none() {
+                return Err(Gap::NotStaffed(s));
+            }
+        }
+        let tz = clock::zone_of(sched.timezone.as_ref().map(|t| &t.value));
+        let ws: Vec<&Window> = sched.hours.iter().map(|h| &h.value).collect();
+        let cal = sched
+            .calendar
+            .as_ref()
+            .and_then(|c| c.target)
+            .map(|c| &self.m[c]);
+        if !ws.is_empty() && !clock::open_at(&ws, &tz, &clock::holidays(cal), at) {
+            return Err(Gap::NotStaffed(s));
+        }
+        clock::turn_at(sched, at).ok_or(Gap::NoTurn(s))
+    }
+
+    fn page(&mut self, after: i64, cause: Cause, party: Responder) {
+        let at = self.at(after);
+        let (through, who) = self.answer(party, at);
+        let (person, gap) = match who {
+            Ok(p) => (Some(p), None),
+            Err(g) => (None, Some(g)),
+        };
+        let (contact, fallback) = match (person, party) {
+            (Some(p), _) => person_contact(&self.m[p]),
+            (None, Responder::External(x)) => {
+                let e = &self.m[x];
+                let c = e
+                    .phone
+                    .as_ref()
+                    .map(|t| Contact::Phone(t.value.span))
+                    .or_else(|| e.email.as_ref().map(|t| Contact::Email(t.value.span)))
+                    .or_else(|| e.url.as_ref().map(|t| Contact::Url(t.value.span)));
+                (c, None)
+            }
+            _ => (None, None),
+        };
+        let gap = if matches!(party, Responder::External(_)) && contact.is_some() {
+            None
+        } else {
+            gap
+        };
+        self.pages.push(Page {
+            after,
+            cause,
+            party,
+            through,
+            person,
+            contact,
+            fallback,
+            gap,
+        });
+    }
+}
+
+/// A person's contact: the first phone, else the first e-mail, else the first out-of-band
+/// method; and the out-of-band method as the fallback.
+fn person_contact(p: &Person) -> (Option<Contact>, Option<Contact>) {
+    let oob = p
+        .out_of_band
+        .first()
+        .map(|c| Contact::OutOfBand(c.value.method.span, c.value.address.span));
+    let first = p
+        .phone
+        .first()
+        .map(|t| Contact::Phone(t.value.span))
+        .or_else(|| p.email.first().map(|t| Contact::Email(t.value.span)));
+    match first {
+        Some(c) => (Some(c), oob),
+        None => (oob, None),
+    }
+}
+
+fn when_truth(m: &Model, inc: &Incident, w: Option<&When>) -> Truth {
+    w.map_or(Truth::From(0), |w| cond::eval(m, inc, &w.cond))
+}
+
+/// Simulates an incident.
+pub fn simulate(m: &Model, inc: &Incident) -> Timeline {
+    let mut sim = Sim {
+        m,
+        inc,
+        pages: Vec::new(),
+    };
+    // The report lands at the point of contact the channels land at (the first declared).
+    let poc = m
+        .channels
+        .iter()
+        .find_map(|c| match c.lands_at.as_ref().and_then(|l| l.target) {
+            Some(Destination::PointOfContact(p)) => Some(p),
+            _ => None,
+        })
+        .or_else(|| (!m.points_of_contact.is_empty()).then_some(PocId(0)));
+    if let Some(p) = poc {
+        let (ooh, _) = sim.poc_target(p, inc.at);
+        sim.page(
+            0,
+            Cause::Report {
+                poc: p,
+                out_of_hours: ooh,
+            },
+            Responder::PointOfContact(p),
+        );
+    }
+    ladders(&mut sim);
+    // The level's `notify`, by its acknowledge target.
+    let level = &m[inc.level];
+    let ack = level
+        .acknowledge
+        .as_ref()
+        .and_then(|a| limit_secs(&a.value))
+        .unwrap_or(0);
+    for party in level.notify.iter().flat_map(|n| n.iter()) {
+        let Some(t) = party.target else { continue };
+        let r = match t {
+            Party::Role(x) => Responder::Role(x),
+            Party::Person(x) => Responder::Person(x),
+            Party::Team(x) => Responder::Team(x),
+            Party::PointOfContact(x) => Responder::PointOfContact(x),
+            Party::External(x) => Responder::External(x),
+        };
+        sim.page(ack, Cause::Notify, r);
+    }
+    let mut pages = sim.pages;
+    pages.sort_by_key(|p| p.after);
+    let zone = policy_zone(m);
+    Timeline {
+        updates: updates(level),
+        deadlines: deadlines(m, inc, &zone),
+        incident: inc.clone(),
+        zone,
+        pages,
+    }
+}
+
+/// Every escalation path whose first hop applies, hop by hop: a hop fires when its time has
+/// come (`within D` after the previous hop, `at D` from the start) and its condition holds
+/// (`not acknowledged after D`: from D on), and reaches its party after the rota's `respond`;
+/// a hop whose condition does not hold ends the path. Then the path is retried `repeat N`
+/// times, `every D` apart (without `every`, one path's length apart).
+fn ladders(sim: &mut Sim<'_>) {
+    let m = sim.m;
+    for (e, esc) in m.escalations.iter().enumerate() {
+        let mut tries: Vec<(HopId, i64, Responder)> = Vec::new();
+        let mut prev = 0i64;
+        for (i, hop) in esc.hops.iter().enumerate() {
+            let (Some(to), Truth::From(from)) =
+                (hop.to.target, when_truth(m, sim.inc, hop.when.as_ref()))
+            else {
+                break;
+            };
+            let d = hop.within.as_ref().and_then(limit_secs).unwrap_or(0);
+            let ready = match hop.timing {
+                HopTiming::AfterPrevious => prev + d,
+                HopTiming::FromStart => d,
+            };
+            let fire = ready.max(from);
+            let respond = match to {
+                Responder::Schedule(s) => m[s]
+                    .respond
+                    .as_ref()
+                    .and_then(|r| limit_secs(&r.value))
+                    .unwrap_or(0),
+                _ => 0,
+            };
+            let id = HopId {
+                escalation: EscalationId(e as u32),
+                index: i as u32,
+            };
+            tries.push((id, fire + respond, to));
+            prev = fire;
+        }
+        if tries.is_empty() {
+            continue;
+        }
+        for (id, t, to) in &tries {
+            sim.page(*t, Cause::Hop { hop: *id, retry: 0 }, *to);
+        }
+        if let Some(rep) = &esc.repeat {
+            let gap = rep
+                .every
+                .as_ref()
+                .and_then(|e| secs(&e.duration))
+                .unwrap_or(prev.max(1));
+            for n in 1..=rep.times.value.min(10) {
+                let shift = i64::from(n) * (prev + gap);
+                for (id, t, to) in &tries {
+                    sim.page(t + shift, Cause::Hop { hop: *id, retry: n }, *to);
+                }
+            }
+        }
+    }
+}
+
+/// The level's update cadence: each phase every D, for its length (the last for ever), from
+/// the start; listed for the first day.
+fn updates(level: &Level) -> Vec<UpdateDue> {
+    let mut out = Vec::new();
+    let Some(c) = &level.update else { return out };
+    let mut t = 0i64;
+    for (i, ph) in c.phases.iter().enumerate() {
+        let Some(every) = secs(&ph.every).filter(|s| *s > 0) else {
+            break;
+        };
+        let last = i + 1 == c.phases.len();
+        let end = match (&ph.for_, last) {
+            (Some(d), false) => secs(d).map_or(UPDATE_HORIZON, |d| t + d),
+            _ => UPDATE_HORIZON,
+        };
+        let mut next = t + every;
+        while next <= end.min(UPDATE_HORIZON) && out.len() < MAX_UPDATES {
+            out.push(UpdateDue { after: next });
+            next += every;
+        }
+        t = end;
+        if t >= UPDATE_HORIZON {
+            break;
+        }
+    }
+    out
+}
+
+/// The deadlines of every obligation whose trigger holds or may hold, counted from the
+/// incident's report (every clock start is taken as the report: the earliest it can be).
+fn deadlines(m: &Model, inc: &Incident, zone: &TimeZone) -> Vec<Due> {
+    let mut out = Vec::new();
+    let day = inc.at.to_zoned_datetime(zone.clone()).date();
+    for (o, ob) in m.obligations.iter().enumerate() {
+        let applies = match when_truth(m, inc, ob.when.as_ref()) {
+            Truth::From(_) => Truth::From(0),
+            t => t,
+        };
+        if applies == Truth::No {
+            continue;
+        }
+        for (i, d) in ob.deadlines.iter().enumerate() {
+            if d.since.is_some_and(|s| day < s.date) || d.until.is_some_and(|u| day >= u.date) {
+                continue;
+            }
+            let at = match &d.within.limit {
+                Limit::Immediately => Some(inc.at),
+                Limit::Within(x) | Limit::Range { high: x, .. } => clock::add(m, zone, inc.at, x),
+                Limit::NextBusinessDay(x) => clock::add(m, zone, inc.at, x),
+                Limit::Before { .. } | Limit::Unstated => None,
+            };
+            out.push(Due {
+                obligation: ObligationId(o as u32),
+                deadline: i,
+                at,
+                applies,
+            });
+        }
+    }
+    out.sort_by_key(|d| (d.at.is_none(), d.at));
+    out
+}
