@@ -21,6 +21,7 @@
 
 mod criteria;
 mod evidence;
+mod flow;
 mod hygiene;
 mod obligations;
 mod policy;
@@ -251,6 +252,7 @@ const FAMILIES: &[Family] = &[
     obligations::run,
     training::run,
     hygiene::run,
+    flow::run,
 ];
 
 /// Runs every check over a resolved policy. `reading` are the findings of reading it.
