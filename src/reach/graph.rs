@@ -265,3 +265,41 @@ pub fn responder(r: Responder) -> Loc {
         Responder::External(x) => Loc::External(x),
     }
 }
+
+/// Whether a channel is for reporting events: its `used_for` names `reporting`, or it says
+/// nothing (reporting is the default).
+pub fn for_reporting(c: &crate::model::Channel) -> bool {
+    c.used_for.as_ref().is_none_or(|u| {
+        u.value
+            .iter()
+            .any(|x| x.value == crate::model::ChannelUse::Reporting)
+    })
+}
+
+/// Where reports of events start: the parties the reporting channels land at (points of
+/// contact, or outside parties such as a managed service), each once, in model order of the
+/// channels; every point of contact when no reporting channel lands anywhere known.
+pub fn report_starts(model: &Model, graph: &Graph) -> Vec<NodeIndex<u32>> {
+    let mut out: Vec<NodeIndex<u32>> = Vec::new();
+    let mut seen = vec![false; graph.len()];
+    for c in model.channels.iter().filter(|c| for_reporting(c)) {
+        let Some(to) = c.lands_at.as_ref().and_then(|l| l.value.target) else {
+            continue;
+        };
+        let loc = match to {
+            Destination::PointOfContact(p) => Loc::PointOfContact(p),
+            Destination::External(e) => Loc::External(e),
+        };
+        if let Some(n) = graph.node(loc)
+            && !std::mem::replace(&mut seen[n.index()], true)
+        {
+            out.push(n);
+        }
+    }
+    if out.is_empty() {
+        out = (0..model.points_of_contact.len() as u32)
+            .filter_map(|i| graph.node(Loc::PointOfContact(PocId(i))))
+            .collect();
+    }
+    out
+}

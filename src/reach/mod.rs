@@ -18,7 +18,7 @@ pub mod incident;
 pub mod ladder;
 pub mod zone;
 
-pub use graph::{Graph, Via};
+pub use graph::{Graph, Via, for_reporting, report_starts};
 pub use incident::{Incident, Truth};
 pub use ladder::{Budget, Ladder, Reach, Time, climb};
 pub use zone::policy_zone;
