@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod index;
 pub mod loader;
 pub mod model;
+pub mod reach;
 pub mod simulate;
 pub mod source;
 pub mod syntax;

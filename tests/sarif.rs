@@ -133,13 +133,14 @@ fn sarif_of_the_broken_examples_is_valid_sarif_2_1_0() {
 }
 
 #[test]
-fn every_finding_is_a_result_with_its_secondary_labels_as_related_locations() {
+fn every_finding_is_a_result_with_its_labels_as_related_locations_and_its_path_as_a_code_flow() {
     let plain = json(&run(&["check", "--format", "json", "examples/broken"]));
     let (doc, _) = sarif(&["examples/broken"]);
     let diags = plain["diagnostics"].as_array().expect("diagnostics");
     let results = results(&doc);
     assert_eq!(diags.len(), results.len());
     let mut related = 0;
+    let mut flows = 0;
     for (d, r) in diags.iter().zip(results) {
         assert_eq!(r["ruleId"], d["code"]);
         assert_eq!(r["level"], d["level"]);
@@ -163,6 +164,23 @@ fn every_finding_is_a_result_with_its_secondary_labels_as_related_locations() {
             .get("relatedLocations")
             .map_or(&empty, |v| v.as_array().expect("related locations"));
         assert_eq!(rel.len(), labels.len(), "{r}");
+        // The labels on the evidence path, in order, are the thread flow's locations.
+        let steps: Vec<&Value> = labels.iter().filter(|l| l.get("step").is_some()).collect();
+        let flow = r["codeFlows"][0]["threadFlows"][0]["locations"].as_array();
+        match flow {
+            None => assert!(steps.is_empty(), "a path without a code flow: {r}"),
+            Some(flow) => {
+                flows += 1;
+                assert_eq!(flow.len(), steps.len(), "{r}");
+                for (k, (l, f)) in steps.iter().zip(flow).enumerate() {
+                    assert_eq!(l["step"], k + 1);
+                    assert_eq!(f["executionOrder"], k + 1);
+                    let place = ["line", "column", "end_line", "end_column"]
+                        .map(|x| l[x].as_u64().expect("a position"));
+                    assert_eq!(region(&f["location"]), place, "{f}");
+                }
+            }
+        }
         for (i, (l, rl)) in labels.iter().zip(rel).enumerate() {
             related += 1;
             assert_eq!(rl["id"], i + 1);
@@ -181,6 +199,7 @@ fn every_finding_is_a_result_with_its_secondary_labels_as_related_locations() {
         }
     }
     assert!(related > 10, "the broken examples have secondary labels");
+    let _ = flows;
 }
 
 #[test]

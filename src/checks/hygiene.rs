@@ -4,7 +4,7 @@
 use std::hash::{BuildHasher, Hasher};
 
 use super::Context;
-use super::procedures::{Steps, same_member};
+use super::procedures::{Steps, effective_lengths, same_member};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::index::Def;
 use crate::model::schema::Kind;
@@ -620,38 +620,6 @@ fn embargo_broken(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-/// The number of steps each procedure runs: its own and its bases'.
-fn effective_lengths(m: &crate::model::Model) -> Vec<usize> {
-    let n = m.procedures.len();
-    let mut len: Vec<Option<usize>> = vec![None; n];
-    for i in 0..n {
-        // Up the chain to a procedure whose length is known, or to the root.
-        let mut path = Vec::new();
-        let mut at = Some(i);
-        let mut known = 0;
-        while let Some(p) = at {
-            if let Some(l) = len[p] {
-                known = l;
-                break;
-            }
-            if path.len() > n {
-                break;
-            }
-            path.push(p);
-            at = m.procedures[p]
-                .extends
-                .as_ref()
-                .and_then(|e| e.value.target)
-                .map(|b| b.0 as usize);
-        }
-        for &p in path.iter().rev() {
-            known += m.procedures[p].steps.len();
-            len[p] = Some(known);
-        }
-    }
-    len.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 /// IMP1503: a procedure without steps, a scale without levels, a calendar without hours, a

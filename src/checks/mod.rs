@@ -21,10 +21,12 @@
 
 mod criteria;
 mod evidence;
+mod flow;
 mod hygiene;
 mod obligations;
 mod policy;
 mod procedures;
+mod reach;
 mod reporting;
 mod roles;
 mod severity;
@@ -33,7 +35,7 @@ mod training;
 
 use crate::diagnostics::{Code, Diagnostic, Level};
 use crate::index::Index;
-use crate::model::{DeclId, Model};
+use crate::model::{DeclId, Model, Team, TeamId};
 use crate::source::{SourceMap, Span};
 
 pub use time::Bounds;
@@ -217,6 +219,47 @@ impl<'a> Context<'a> {
         !given && !self.is_open(id, key) && self.read_cleanly(id)
     }
 
+    /// Whether an element's name or title contains one of `words` (lower case).
+    pub fn titled(&self, id: DeclId, words: &[&str]) -> bool {
+        let d = self.index.def(id);
+        let name = self.name(id).to_ascii_lowercase();
+        let title = d
+            .title
+            .as_ref()
+            .map(|t| t.get(self.sources).to_lowercase())
+            .unwrap_or_default();
+        words.iter().any(|w| name.contains(w) || title.contains(w))
+    }
+
+    /// Whether a team has a lead, given or left open.
+    pub fn led(&self, t: &Team) -> bool {
+        t.lead.is_some() || self.is_open(t.id, "lead")
+    }
+
+    /// The teams that are the ISIRT by the rule of [`Function::IsirtLead`]: a team named
+    /// `isirt`, or titled as an incident response team, with a lead.
+    pub fn isirt_teams(&self) -> impl Iterator<Item = (TeamId, &'a Team)> + '_ {
+        self.teams_titled(&["isirt", "csirt", "incident response", "incident management"])
+    }
+
+    /// The crisis teams by the rule of [`Function::CrisisLead`]: a team named or titled
+    /// `crisis`, with a lead.
+    pub fn crisis_teams(&self) -> impl Iterator<Item = (TeamId, &'a Team)> + '_ {
+        self.teams_titled(&["crisis"])
+    }
+
+    fn teams_titled<'w>(
+        &'w self,
+        words: &'w [&'w str],
+    ) -> impl Iterator<Item = (TeamId, &'a Team)> + 'w {
+        self.model
+            .teams
+            .iter()
+            .enumerate()
+            .filter(move |(_, t)| self.led(t) && self.titled(t.id, words))
+            .map(|(i, t)| (TeamId(i as u32), t))
+    }
+
     /// A finding about an element, at its name.
     pub fn at(&self, code: Code, id: DeclId, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(code, self.head(id), message)
@@ -250,7 +293,9 @@ const FAMILIES: &[Family] = &[
     evidence::run,
     obligations::run,
     training::run,
+    reach::run,
     hygiene::run,
+    flow::run,
 ];
 
 /// Runs every check over a resolved policy. `reading` are the findings of reading it.

@@ -177,31 +177,14 @@ fn rule(f: Function) -> &'static str {
 /// Whether the scheme fills a function by its rule.
 fn found(cx: &Context, f: Function) -> bool {
     let m = cx.model;
-    let titled = |id, words: &[&str]| {
-        let d = cx.index.def(id);
-        let name = cx.name(id).to_ascii_lowercase();
-        let title = d
-            .title
-            .as_ref()
-            .map(|t| t.get(cx.sources).to_lowercase())
-            .unwrap_or_default();
-        words.iter().any(|w| name.contains(w) || title.contains(w))
-    };
-    let led = |t: &crate::model::Team| t.lead.is_some() || cx.is_open(t.id, "lead");
     match f {
         Function::PointOfContact => !m.points_of_contact.is_empty(),
-        Function::IsirtLead => m.teams.iter().any(|t| {
-            led(t)
-                && titled(
-                    t.id,
-                    &["isirt", "csirt", "incident response", "incident management"],
-                )
-        }),
+        Function::IsirtLead => cx.isirt_teams().next().is_some(),
         Function::DecisionMaker => m.scales.iter().any(|s| top_decided(cx, s)),
         Function::CrisisLead => {
             m.scales.iter().flat_map(|s| &s.levels).any(|l| {
                 l.crisis.is_some() && (l.decided_by.is_some() || cx.is_open(l.id, "decided_by"))
-            }) || m.teams.iter().any(|t| led(t) && titled(t.id, &["crisis"]))
+            }) || cx.crisis_teams().next().is_some()
         }
     }
 }

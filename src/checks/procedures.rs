@@ -286,11 +286,16 @@ impl<'a> Steps<'a> {
     /// The version of a step a procedure runs, given the overrides `effective_steps` lists for
     /// it.
     pub fn effective(&self, step: StepId, overrides: &[OverrideId]) -> Option<&Version<'a>> {
+        self.versions.get(self.effective_index(step, overrides)?)
+    }
+
+    /// The position in `versions` of the version of a step a procedure runs.
+    pub fn effective_index(&self, step: StepId, overrides: &[OverrideId]) -> Option<usize> {
         let i = match overrides.last() {
             Some(o) => *self.by_override.get(o)?,
             None => *self.first.get(step.procedure.0 as usize)? + step.index as usize,
         };
-        self.versions.get(i)
+        (i < self.versions.len()).then_some(i)
     }
 
     /// The positions (in the pre-order of the `extends` tree) of the procedures that run a
@@ -321,6 +326,38 @@ impl<'a> Steps<'a> {
         }
         out
     }
+}
+
+/// The number of steps each procedure runs: its own and its bases'.
+pub(super) fn effective_lengths(m: &crate::model::Model) -> Vec<usize> {
+    let n = m.procedures.len();
+    let mut len: Vec<Option<usize>> = vec![None; n];
+    for i in 0..n {
+        // Up the chain to a procedure whose length is known, or to the root.
+        let mut path = Vec::new();
+        let mut at = Some(i);
+        let mut known = 0;
+        while let Some(p) = at {
+            if let Some(l) = len[p] {
+                known = l;
+                break;
+            }
+            if path.len() > n {
+                break;
+            }
+            path.push(p);
+            at = m.procedures[p]
+                .extends
+                .as_ref()
+                .and_then(|e| e.value.target)
+                .map(|b| b.0 as usize);
+        }
+        for &p in path.iter().rev() {
+            known += m.procedures[p].steps.len();
+            len[p] = Some(known);
+        }
+    }
+    len.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 /// The targets of a list of step names.

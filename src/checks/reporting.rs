@@ -4,7 +4,7 @@
 
 use super::Context;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{Channel, ChannelUse, Destination, Group, Member, Prop, Window};
+use crate::model::{Channel, Destination, Group, Member, Prop, Window};
 
 pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     staff_channel(cx, out);
@@ -28,9 +28,7 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// Whether a channel is for reporting (the default when `used_for` is not given).
 fn for_reporting(c: &Channel) -> bool {
-    c.used_for
-        .as_ref()
-        .is_none_or(|u| u.value.iter().any(|x| x.value == ChannelUse::Reporting))
+    crate::reach::for_reporting(c)
 }
 
 /// Whether all staff may use a channel: `audience` names `all_staff`, or says nothing.

@@ -708,7 +708,7 @@ fn unmapped(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// Whether a condition holds at a level, when it says so only through `SCALE OP LEVEL` on the
 /// level's own scale (`None`: cannot tell).
-fn holds_at(c: &crate::model::Condition, scale: ScaleId, index: u32) -> Option<bool> {
+pub(super) fn holds_at(c: &crate::model::Condition, scale: ScaleId, index: u32) -> Option<bool> {
     use crate::model::CmpOp;
     match &c.kind {
         ConditionKind::Level {

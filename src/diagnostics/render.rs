@@ -450,3 +450,40 @@ impl miette::Diagnostic for Report {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Code;
+
+    #[test]
+    fn the_steps_of_a_path_are_numbered_in_human_output_and_in_json() {
+        let text = "role a \"A\" {}\nrole b \"B\" {}\n";
+        let a =
+            crate::check::check_sources(&[("p.imp", text)], crate::check::Options::reading_only());
+        let base = a.sources.files().next().expect("one file").base;
+        let span = |lo: u32, hi: u32| Span {
+            lo: base + lo,
+            hi: base + hi,
+        };
+        let d = Diagnostic::new(Code::EscalationTooSlow, span(5, 6), "slow")
+            .label("the level")
+            .step(span(5, 6), "`a` at 0m")
+            .step(span(20, 21), "`b` after 30m");
+        let style = HumanStyle {
+            color: false,
+            width: 100,
+        };
+        let out = human(std::slice::from_ref(&d), &a.sources, style);
+        assert!(out.contains("1. `a` at 0m"), "{out}");
+        assert!(out.contains("2. `b` after 30m"), "{out}");
+        let json = json(&[(&a.sources, &[d])], Summary::of([], 1));
+        let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        let labels = v["diagnostics"][0]["labels"].as_array().expect("labels");
+        assert_eq!(labels.len(), 3);
+        assert!(labels[0].get("step").is_none());
+        assert_eq!(labels[1]["step"], 1);
+        assert_eq!(labels[2]["step"], 2);
+        assert_eq!(labels[2]["line"], 2);
+    }
+}

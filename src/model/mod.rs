@@ -5,6 +5,7 @@
 //! name in the [`Index`](crate::index::Index) and fills in every reference. The model does no
 //! I/O.
 
+pub mod bounds;
 pub mod condition;
 pub mod decls;
 pub mod ids;

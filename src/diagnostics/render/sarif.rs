@@ -603,6 +603,41 @@ mod tests {
     }
 
     #[test]
+    fn an_evidence_path_is_a_thread_flow_and_related_locations() {
+        let text = "role a \"A\" {}\nrole b \"B\" {}\n";
+        let a =
+            crate::check::check_sources(&[("p.imp", text)], crate::check::Options::reading_only());
+        let span = |lo: u32, hi: u32| {
+            let base = a.sources.files().next().expect("one file").base;
+            Span {
+                lo: base + lo,
+                hi: base + hi,
+            }
+        };
+        let d = Diagnostic::new(Code::EscalationTooSlow, span(5, 6), "slow")
+            .with_secondary(span(0, 4), "the target")
+            .step(span(5, 6), "`a` at 0m")
+            .step(span(20, 21), "`b` after 30m");
+        let out = sarif(&[(&a.sources, &[d])], Invocation::default());
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let r = &v["runs"][0]["results"][0];
+        let related = r["relatedLocations"].as_array().expect("related locations");
+        assert_eq!(related.len(), 3, "{r}");
+        assert_eq!(related[2]["message"]["text"], "`b` after 30m");
+        let flow = r["codeFlows"][0]["threadFlows"][0]["locations"]
+            .as_array()
+            .expect("a thread flow");
+        assert_eq!(flow.len(), 2);
+        assert_eq!(flow[0]["executionOrder"], 1);
+        assert_eq!(flow[1]["executionOrder"], 2);
+        assert_eq!(
+            flow[1]["location"]["physicalLocation"]["region"]["startLine"],
+            2
+        );
+        assert_eq!(flow[0]["location"]["message"]["text"], "`a` at 0m");
+    }
+
+    #[test]
     fn message_braces_are_doubled() {
         assert_eq!(Message::new("unclosed `{`").text, "unclosed `{{`");
         assert_eq!(Message::new("a } b").text, "a }} b");
