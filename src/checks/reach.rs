@@ -859,9 +859,7 @@ fn obligations(w: &mut Walk, out: &mut Vec<Diagnostic>) {
         }
     }
     for (o, done) in reached.iter().enumerate() {
-        if !done
-            && let Some(d) = evidence.remove(&o)
-        {
+        if !done && let Some(d) = evidence.remove(&o) {
             out.push(d);
         }
     }

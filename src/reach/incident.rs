@@ -9,7 +9,7 @@
 //! or the facts of the incident.
 
 use crate::model::{
-    CategoryId, CmpOp, Condition, ConditionKind, FactId, LevelId, Model, Set, When,
+    CategoryId, CmpOp, Condition, ConditionKind, FactId, ImpactId, LevelId, Model, Set, When,
 };
 
 /// What is known of an incident.
@@ -24,6 +24,9 @@ pub struct Incident {
     /// Whether the facts not in `facts` are known not to hold (a simulated incident), or
     /// unknown (a check over every incident of a level).
     pub facts_complete: bool,
+    /// Its level on impact categories, where known (a simulated incident): `financial >= 3`
+    /// compares with it; an impact not listed is unknown.
+    pub impacts: Vec<(ImpactId, u32)>,
 }
 
 /// Whether a condition holds.
@@ -67,12 +70,18 @@ impl Incident {
     /// Whether a condition holds. Conditions are as deep as their parentheses and `not`s,
     /// which reading bounds, so the recursion is bounded.
     pub fn holds(&self, model: &Model, c: &Condition) -> Truth {
+        self.holds_in(model, c, 0)
+    }
+
+    /// `depth` counts the named criteria followed, so that criteria naming each other (a
+    /// cycle, reported by resolution) end as unknown.
+    fn holds_in(&self, model: &Model, c: &Condition, depth: u32) -> Truth {
         match &c.kind {
             ConditionKind::Any { terms } => {
                 let mut best: Option<u64> = None;
                 let mut unknown = false;
                 for t in terms {
-                    match self.holds(model, t) {
+                    match self.holds_in(model, t, depth) {
                         Truth::Holds(at) => best = Some(best.map_or(at, |b| b.min(at))),
                         Truth::Unknown => unknown = true,
                         Truth::Fails => {}
@@ -88,7 +97,7 @@ impl Incident {
                 let mut latest = 0;
                 let mut unknown = false;
                 for t in terms {
-                    match self.holds(model, t) {
+                    match self.holds_in(model, t, depth) {
                         Truth::Holds(at) => latest = latest.max(at),
                         Truth::Unknown => unknown = true,
                         Truth::Fails => return Truth::Fails,
@@ -100,7 +109,7 @@ impl Incident {
                     Truth::Holds(latest)
                 }
             }
-            ConditionKind::Not { inner } => match self.holds(model, inner) {
+            ConditionKind::Not { inner } => match self.holds_in(model, inner, depth) {
                 Truth::Holds(0) => Truth::Fails,
                 Truth::Fails => Truth::Holds(0),
                 // `not` of a timer: it holds until the time, which the worst case cannot use.
@@ -164,6 +173,31 @@ impl Incident {
                     None => Truth::Unknown,
                 }
             }
+            ConditionKind::Impact { impact, op, level } => {
+                let Some(id) = impact.target else {
+                    return Truth::Unknown;
+                };
+                let Some(&(_, mine)) = self.impacts.iter().find(|(i, _)| *i == id) else {
+                    return Truth::Unknown;
+                };
+                let b = level.value;
+                let yes = match op.value {
+                    CmpOp::Ge => mine >= b,
+                    CmpOp::Gt => mine > b,
+                    CmpOp::Le => mine <= b,
+                    CmpOp::Lt => mine < b,
+                    CmpOp::Eq => mine == b,
+                    CmpOp::Ne => mine != b,
+                };
+                if yes { Truth::Holds(0) } else { Truth::Fails }
+            }
+            ConditionKind::Criteria { criteria } => match criteria.target {
+                Some(id) if depth < 32 => match &model[id].when {
+                    Some(w) => self.holds_in(model, &w.cond, depth + 1),
+                    None => Truth::Unknown,
+                },
+                _ => Truth::Unknown,
+            },
             _ => Truth::Unknown,
         }
     }
@@ -251,6 +285,19 @@ mod tests {
             hop_truth("not (not acknowledged after 30m)", &i, cats),
             Truth::Unknown
         );
+    }
+
+    #[test]
+    fn impacts_and_criteria_hold_when_the_incident_gives_its_levels() {
+        let extra = "impact financial \"F\" {\n  level 1 \"low\"\n  level 2 \"mid\"\n  level 3 \"high\"\n}\ncriteria big \"Big\" { when financial >= 3 }\n";
+        let mut i = level(0);
+        assert_eq!(hop_truth("financial >= 2", &i, extra), Truth::Unknown);
+        assert_eq!(hop_truth("big", &i, extra), Truth::Unknown);
+        i.impacts.push((ImpactId(0), 2));
+        assert_eq!(hop_truth("financial >= 2", &i, extra), Truth::Holds(0));
+        assert_eq!(hop_truth("big", &i, extra), Truth::Fails);
+        i.impacts[0].1 = 3;
+        assert_eq!(hop_truth("big", &i, extra), Truth::Holds(0));
     }
 
     #[test]
