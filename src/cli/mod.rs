@@ -4,6 +4,9 @@
 
 pub mod check;
 pub mod explain;
+pub mod simulate;
+pub mod test;
+pub mod timeline;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -45,6 +48,11 @@ pub enum Command {
     Check(check::Args),
     /// Print the documentation of a diagnostic code, e.g. `imp explain IMP0401`
     Explain(explain::Args),
+    /// Simulate an incident: who is paged when and how, status updates, obligations'
+    /// deadlines, e.g. `imp simulate . --severity sev1 --at "2026-12-05T03:00[Europe/London]"`
+    Simulate(simulate::Args),
+    /// Run the policy's scenario tests: one line each, then `N passed, N failed`
+    Test(test::Args),
 }
 
 /// Runs the CLI, returning the exit code.
@@ -52,6 +60,8 @@ pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Test(args) => test::run(&args),
     }
 }
 

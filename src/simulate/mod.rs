@@ -7,14 +7,14 @@
 //! applies fires, and every `not acknowledged after D` holds from D on.
 
 pub mod clock;
-pub mod cond;
 pub mod scenario;
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::model::*;
-use cond::Truth;
+pub use crate::reach::Truth;
+use crate::reach::{self, Via};
 
 /// An incident to simulate.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +27,19 @@ pub struct Incident {
     pub impacts: Vec<(ImpactId, u32)>,
     /// When it is reported.
     pub at: Timestamp,
+}
+
+impl Incident {
+    /// What the reach layer knows of it: everything (facts not listed do not hold).
+    pub fn known(&self) -> reach::Incident {
+        reach::Incident {
+            level: Some(self.level),
+            category: self.category,
+            facts: self.facts.iter().copied().collect(),
+            facts_complete: true,
+            impacts: self.impacts.clone(),
+        }
+    }
 }
 
 /// How a party is reached.
@@ -55,8 +68,11 @@ pub enum Cause {
 /// One page: a party reached at a time, and the person who answers for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
-    /// Seconds after the incident was reported.
-    pub after: i64,
+    /// Seconds after the incident was reported, at the latest; `None`: at a time the policy
+    /// does not give as a length (a hop `within required`).
+    pub after: Option<i64>,
+    /// The hops of escalation paths that led here, in the order travelled.
+    pub path: Vec<HopId>,
     pub cause: Cause,
     /// The party as the policy names it.
     pub party: Responder,
@@ -96,7 +112,7 @@ pub struct Due {
     pub deadline: usize,
     /// `None`: the limit gives no time (`required`, `before` a moment).
     pub at: Option<Timestamp>,
-    /// Whether the obligation surely applies (`From(0)`) or may (`Unknown`).
+    /// Whether the obligation surely applies (`Holds(0)`) or may (`Unknown`).
     pub applies: Truth,
 }
 
@@ -119,18 +135,9 @@ pub const UPDATE_HORIZON: i64 = 24 * 3600;
 /// At most this many updates are listed.
 pub const MAX_UPDATES: usize = 200;
 
-/// The zone of the policy: the point of contact's, else the first zone declared (calendars,
-/// schedules, regions, people, in that order), else UTC.
+/// The zone of the policy, that times are shown in: [`reach::policy_zone`].
 pub fn policy_zone(m: &Model) -> TimeZone {
-    let first = m
-        .points_of_contact
-        .iter()
-        .find_map(|p| p.timezone.as_ref())
-        .or_else(|| m.calendars.iter().find_map(|c| c.timezone.as_ref()))
-        .or_else(|| m.schedules.iter().find_map(|s| s.timezone.as_ref()))
-        .or_else(|| m.regions.iter().find_map(|r| r.timezone.as_ref()))
-        .or_else(|| m.people.iter().find_map(|p| p.timezone.as_ref()));
-    first.map_or(TimeZone::UTC, |t| t.value.tz.clone())
+    reach::policy_zone(m)
 }
 
 /// The zone a person is in: their own, else the policy's.
@@ -158,10 +165,10 @@ struct Sim<'m> {
 }
 
 impl Sim<'_> {
-    fn at(&self, after: i64) -> Timestamp {
+    fn at(&self, after: Option<i64>) -> Timestamp {
         self.inc
             .at
-            .checked_add(SignedDuration::from_secs(after))
+            .checked_add(SignedDuration::from_secs(after.unwrap_or(0)))
             .unwrap_or(self.inc.at)
     }
 
@@ -320,7 +327,7 @@ impl Sim<'_> {
         clock::turn_at(sched, at).ok_or(Gap::NoTurn(s))
     }
 
-    fn page(&mut self, after: i64, cause: Cause, party: Responder) {
+    fn page(&mut self, after: Option<i64>, path: Vec<HopId>, cause: Cause, party: Responder) {
         let at = self.at(after);
         let (through, who) = self.answer(party, at);
         let (person, gap) = match who {
@@ -348,6 +355,7 @@ impl Sim<'_> {
         };
         self.pages.push(Page {
             after,
+            path,
             cause,
             party,
             through,
@@ -378,7 +386,7 @@ fn person_contact(p: &Person) -> (Option<Contact>, Option<Contact>) {
 }
 
 fn when_truth(m: &Model, inc: &Incident, w: Option<&When>) -> Truth {
-    w.map_or(Truth::From(0), |w| cond::eval(m, inc, &w.cond))
+    inc.known().when(m, w)
 }
 
 /// Simulates an incident.
@@ -400,7 +408,8 @@ pub fn simulate(m: &Model, inc: &Incident) -> Timeline {
     if let Some(p) = poc {
         let (ooh, _) = sim.poc_target(p, inc.at);
         sim.page(
-            0,
+            Some(0),
+            Vec::new(),
             Cause::Report {
                 poc: p,
                 out_of_hours: ooh,
@@ -425,10 +434,10 @@ pub fn simulate(m: &Model, inc: &Incident) -> Timeline {
             Party::PointOfContact(x) => Responder::PointOfContact(x),
             Party::External(x) => Responder::External(x),
         };
-        sim.page(ack, Cause::Notify, r);
+        sim.page(Some(ack), Vec::new(), Cause::Notify, r);
     }
     let mut pages = sim.pages;
-    pages.sort_by_key(|p| p.after);
+    pages.sort_by_key(|p| (p.after.is_none(), p.after));
     let zone = policy_zone(m);
     Timeline {
         updates: updates(level),
@@ -439,60 +448,67 @@ pub fn simulate(m: &Model, inc: &Incident) -> Timeline {
     }
 }
 
-/// Every escalation path whose first hop applies, hop by hop: a hop fires when its time has
-/// come (`within D` after the previous hop, `at D` from the start) and its condition holds
-/// (`not acknowledged after D`: from D on), and reaches its party after the rota's `respond`;
-/// a hop whose condition does not hold ends the path. Then the path is retried `repeat N`
-/// times, `every D` apart (without `every`, one path's length apart).
+/// The ladder of the incident, as [`reach::climb`] defines it: every party a hop reaches,
+/// at its earliest worst-case time, with the hops that led there. Then each escalation path
+/// with `repeat N` is tried again N times: try `k` pages the same parties `k` times the
+/// length of a try (its last page) plus the wait `every D` later.
 fn ladders(sim: &mut Sim<'_>) {
     let m = sim.m;
+    let graph = reach::Graph::new(m);
+    let starts = reach::report_starts(m, &graph);
+    let mut budget = reach::Budget::of(&graph, 1);
+    let Some(ladder) = reach::climb(
+        m,
+        &graph,
+        &sim.inc.known(),
+        &starts,
+        Via::certain,
+        &mut budget,
+    ) else {
+        return;
+    };
+    let mut hops: Vec<(HopId, Option<i64>, Responder, Vec<HopId>)> = Vec::new();
+    for (n, r) in ladder.reached() {
+        let Some(e) = r.by else { continue };
+        let (_, _, via) = graph.edge(e);
+        let Via::Hop(h) = via else { continue };
+        let Some(to) = m[h].to.target else { continue };
+        let path: Vec<HopId> = ladder
+            .path(&graph, n)
+            .into_iter()
+            .filter_map(|e| match graph.edge(e).2 {
+                Via::Hop(x) => Some(x),
+                _ => None,
+            })
+            .collect();
+        let after = r.at.seconds().and_then(|s| i64::try_from(s).ok());
+        hops.push((h, after, to, path));
+    }
+    hops.sort_by_key(|(h, after, _, _)| (after.is_none(), *after, *h));
+    for (h, after, to, path) in &hops {
+        sim.page(*after, path.clone(), Cause::Hop { hop: *h, retry: 0 }, *to);
+    }
     for (e, esc) in m.escalations.iter().enumerate() {
-        let mut tries: Vec<(HopId, i64, Responder)> = Vec::new();
-        let mut prev = 0i64;
-        for (i, hop) in esc.hops.iter().enumerate() {
-            let (Some(to), Truth::From(from)) =
-                (hop.to.target, when_truth(m, sim.inc, hop.when.as_ref()))
-            else {
-                break;
-            };
-            let d = hop.within.as_ref().and_then(limit_secs).unwrap_or(0);
-            let ready = match hop.timing {
-                HopTiming::AfterPrevious => prev + d,
-                HopTiming::FromStart => d,
-            };
-            let fire = ready.max(from);
-            let respond = match to {
-                Responder::Schedule(s) => m[s]
-                    .respond
-                    .as_ref()
-                    .and_then(|r| limit_secs(&r.value))
-                    .unwrap_or(0),
-                _ => 0,
-            };
-            let id = HopId {
-                escalation: EscalationId(e as u32),
-                index: i as u32,
-            };
-            tries.push((id, fire + respond, to));
-            prev = fire;
-        }
-        if tries.is_empty() {
-            continue;
-        }
-        for (id, t, to) in &tries {
-            sim.page(*t, Cause::Hop { hop: *id, retry: 0 }, *to);
-        }
-        if let Some(rep) = &esc.repeat {
-            let gap = rep
-                .every
-                .as_ref()
-                .and_then(|e| secs(&e.duration))
-                .unwrap_or(prev.max(1));
-            for n in 1..=rep.times.value.min(10) {
-                let shift = i64::from(n) * (prev + gap);
-                for (id, t, to) in &tries {
-                    sim.page(t + shift, Cause::Hop { hop: *id, retry: n }, *to);
-                }
+        let Some(rep) = &esc.repeat else { continue };
+        let mine: Vec<_> = hops
+            .iter()
+            .filter(|(h, ..)| h.escalation.0 as usize == e)
+            .collect();
+        let length = mine.iter().filter_map(|(_, a, ..)| *a).max().unwrap_or(0);
+        let wait = rep
+            .every
+            .as_ref()
+            .and_then(|x| secs(&x.duration))
+            .unwrap_or(0);
+        for k in 1..=rep.times.value.min(10) {
+            let shift = i64::from(k) * (length + wait);
+            for (h, after, to, path) in &mine {
+                sim.page(
+                    after.map(|a| a + shift),
+                    path.clone(),
+                    Cause::Hop { hop: *h, retry: k },
+                    *to,
+                );
             }
         }
     }
@@ -533,10 +549,10 @@ fn deadlines(m: &Model, inc: &Incident, zone: &TimeZone) -> Vec<Due> {
     let day = inc.at.to_zoned_datetime(zone.clone()).date();
     for (o, ob) in m.obligations.iter().enumerate() {
         let applies = match when_truth(m, inc, ob.when.as_ref()) {
-            Truth::From(_) => Truth::From(0),
+            Truth::Holds(_) => Truth::Holds(0),
             t => t,
         };
-        if applies == Truth::No {
+        if applies == Truth::Fails {
             continue;
         }
         for (i, d) in ob.deadlines.iter().enumerate() {

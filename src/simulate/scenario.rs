@@ -3,8 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::cond::Truth;
-use super::{Cause, Incident, Timeline};
+use super::{Cause, Incident, Timeline, Truth};
 use crate::model::*;
 
 /// The level an incident is classified at when it names none: the most severe of the first
@@ -29,7 +28,7 @@ pub fn derived_level(m: &Model, category: Option<CategoryId>, probe: &Incident) 
             };
             l.when
                 .as_ref()
-                .is_some_and(|w| super::cond::eval(m, &inc, &w.cond) == Truth::From(0))
+                .is_some_and(|w| inc.known().holds(m, &w.cond) == Truth::Holds(0))
         })
         .map(|(i, _)| LevelId {
             scale: ScaleId(scale as u32),
@@ -153,7 +152,7 @@ pub fn check(m: &Model, t: &Timeline, e: &Expect) -> Outcome {
             ExpectVerb::Engaged => true,
         };
         if ok && party_matches(p.party, &p.through, want, p.person) {
-            times.push(p.after);
+            times.push(p.after.unwrap_or(i64::MAX));
         }
     }
     if matches!(e.verb.value, ExpectVerb::Notified | ExpectVerb::Engaged) {
@@ -172,7 +171,7 @@ pub fn check(m: &Model, t: &Timeline, e: &Expect) -> Outcome {
             if !to_it {
                 continue;
             }
-            if d.applies != Truth::From(0) {
+            if d.applies != Truth::Holds(0) {
                 maybe = true;
                 continue;
             }
