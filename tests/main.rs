@@ -11,3 +11,4 @@ mod loading;
 mod model;
 mod parser;
 mod sarif;
+mod simulate;
