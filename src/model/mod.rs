@@ -75,6 +75,7 @@ pub struct Model {
     pub artefacts: Vec<Artefact>,
     pub embargoes: Vec<Embargo>,
     /// The scenario tests `imp test` runs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub scenarios: Vec<Scenario>,
     /// Every value left open (`tbd`, `{{NAME}}`), in source order.
     pub open: Vec<Open>,
