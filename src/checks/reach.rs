@@ -36,9 +36,6 @@ type N = NodeIndex<u32>;
 
 pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    if m.points_of_contact.is_empty() && m.channels.is_empty() && m.scales.is_empty() {
-        return;
-    }
     let g = Graph::new(m);
     let mut w = Walk {
         cx,
@@ -46,12 +43,14 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         g,
         spent: false,
     };
-    let top = top_incident(m);
-    channels(&mut w, &top, out);
-    points_of_contact(&mut w, &top, out);
-    isirt_authority(&mut w, &top, out);
-    levels(&mut w, out);
-    obligations(&mut w, out);
+    if !(m.points_of_contact.is_empty() && m.channels.is_empty()) {
+        let top = top_incident(m);
+        channels(&mut w, &top, out);
+        points_of_contact(&mut w, &top, out);
+        isirt_authority(&mut w, &top, out);
+        levels(&mut w, out);
+        obligations(&mut w, out);
+    }
     quorums(&mut w, out);
 }
 
