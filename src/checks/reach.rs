@@ -48,8 +48,12 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         channels(&mut w, &top, out);
         points_of_contact(&mut w, &top, out);
         isirt_authority(&mut w, &top, out);
-        levels(&mut w, out);
-        obligations(&mut w, out);
+        // A scheme that writes no escalation path says nothing of how a report travels past
+        // the point of contact: what its levels and obligations reach is not judged.
+        if !m.escalations.is_empty() {
+            levels(&mut w, out);
+            obligations(&mut w, out);
+        }
     }
     quorums(&mut w, out);
 }
