@@ -461,3 +461,60 @@ fn json_of_the_broken_examples_matches_docs_json_schema() {
     assert_eq!(code(&o), 2);
     assert_valid(&v, &json(&o), "the JSON of an unreadable PATH");
 }
+
+/// A single point of failure (IMP1707) carries its path through the binary: numbered `step`
+/// labels in JSON, in the order travelled, and the same places as a `codeFlows` thread flow in
+/// SARIF; the cut party is a secondary label, not a step.
+#[test]
+fn a_single_point_of_failure_carries_its_path_as_steps_and_a_code_flow() {
+    let file = "examples/broken/IMP1707-one-person-on-the-only-path.imp";
+    let args = ["--as-of", "2026-12-01", "--only=IMP1707", file];
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(&args);
+    let plain = json(&run(&all));
+    let d = &plain["diagnostics"][0];
+    assert_eq!(d["code"], "IMP1707");
+    let labels = d["labels"].as_array().expect("labels");
+    let steps: Vec<(u64, &str)> = labels
+        .iter()
+        .filter_map(|l| Some((l.get("step")?.as_u64()?, l["message"].as_str()?)))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (1, "`service_desk` at 0m"),
+            (2, "hop to `duty_officer` at 15m"),
+            (3, "hop to `ciso` at 45m"),
+        ]
+    );
+    assert!(
+        labels
+            .iter()
+            .any(|l| l["message"] == "single point of failure" && l.get("step").is_none()),
+        "{d}"
+    );
+    let (doc, _) = sarif(&args);
+    let r = &results(&doc)[0];
+    let flow = r["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .expect("a thread flow");
+    let texts: Vec<(u64, &str)> = flow
+        .iter()
+        .map(|l| {
+            (
+                l["executionOrder"].as_u64().expect("an order"),
+                l["location"]["message"]["text"].as_str().expect("a text"),
+            )
+        })
+        .collect();
+    assert_eq!(texts, steps);
+    let lines: Vec<u64> = flow
+        .iter()
+        .map(|l| {
+            l["location"]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .expect("a line")
+        })
+        .collect();
+    assert_eq!(lines, [9, 17, 18]);
+}

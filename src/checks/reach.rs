@@ -36,9 +36,6 @@ type N = NodeIndex<u32>;
 
 pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    if m.points_of_contact.is_empty() && m.channels.is_empty() && m.scales.is_empty() {
-        return;
-    }
     let g = Graph::new(m);
     let mut w = Walk {
         cx,
@@ -46,12 +43,18 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         g,
         spent: false,
     };
-    let top = top_incident(m);
-    channels(&mut w, &top, out);
-    points_of_contact(&mut w, &top, out);
-    isirt_authority(&mut w, &top, out);
-    levels(&mut w, out);
-    obligations(&mut w, out);
+    if !(m.points_of_contact.is_empty() && m.channels.is_empty()) {
+        let top = top_incident(m);
+        channels(&mut w, &top, out);
+        points_of_contact(&mut w, &top, out);
+        isirt_authority(&mut w, &top, out);
+        // A scheme that writes no escalation path says nothing of how a report travels past
+        // the point of contact: what its levels and obligations reach is not judged.
+        if !m.escalations.is_empty() {
+            levels(&mut w, out);
+            obligations(&mut w, out);
+        }
+    }
     quorums(&mut w, out);
 }
 
@@ -1002,4 +1005,222 @@ fn behind(w: &mut Walk, q: &Quorum<Holder>) -> Option<Vec<Loc>> {
 }
 
 #[cfg(test)]
-mod tests {}
+mod tests {
+    use super::super::findings;
+    use crate::diagnostics::Code;
+
+    /// A small scheme: a desk, the ISIRT on call, a CISO who decides.
+    const BASE: &str = "\
+person ann \"Ann\" {}
+person bob \"Bob\" {}
+person cat \"Cat\" {}
+person dan \"Dan\" {}
+schedule isirt_rota \"ISIRT on call\" { rotate weekly [ann, bob] }
+role ir_lead \"ISIRT lead\" { held_by cat; backup [isirt_rota]; authority [classify] }
+role ciso \"CISO\" { held_by dan; backup [ir_lead]; authority [declare_crisis] }
+team isirt \"Incident response team\" { lead ir_lead; on_call isirt_rota }
+point_of_contact desk \"Desk\" { held_by isirt_rota }
+channel portal \"Portal\" { lands_at desk }
+";
+
+    fn with(extra: &str) -> String {
+        format!("{BASE}{extra}")
+    }
+
+    const SCALE: &str = "scale severity \"S\" {\n  level sev1 \"A\" { decided_by ciso; notify [ciso] }\n  level sev2 \"B\" { decided_by ir_lead }\n}\n";
+
+    #[test]
+    fn a_channel_landing_at_an_outside_party_needs_a_way_on() {
+        let text = with(
+            "external soc \"Managed SOC\" { kind vendor }\nchannel soc_line \"SOC line\" { lands_at soc }\n",
+        );
+        assert_eq!(
+            findings(Code::ChannelUnreached, &text),
+            ["12: channel `soc_line` lands at `soc`, which leads to no point of contact"]
+        );
+        let text = format!("{text}escalation e \"E\" {{\n  hop soc -> desk within 15m\n}}\n");
+        assert!(findings(Code::ChannelUnreached, &text).is_empty());
+    }
+
+    #[test]
+    fn a_point_of_contact_must_reach_the_isirt() {
+        let text = with("point_of_contact lobby \"Lobby\" { held_by ann }\n");
+        assert_eq!(
+            findings(Code::IsirtUnreached, &text),
+            ["11: point of contact `lobby` has no path to the ISIRT `isirt` for an incident"]
+        );
+        let text = format!("{text}escalation e \"E\" {{\n  hop lobby -> isirt within 15m\n}}\n");
+        assert!(findings(Code::IsirtUnreached, &text).is_empty());
+    }
+
+    #[test]
+    fn the_isirt_must_reach_an_authority() {
+        let text = BASE
+            .replace("authority [classify] ", "")
+            .replace("authority [declare_crisis] ", "");
+        // Nobody has an authority: nothing to reach, nothing to say.
+        assert!(findings(Code::AuthorityUnreached, &text).is_empty());
+        let text =
+            format!("{text}role board \"Board\" {{ held_by dan; authority [everything] }}\n");
+        assert_eq!(
+            findings(Code::AuthorityUnreached, &text),
+            [
+                "8: the ISIRT `isirt` has no path to a role with the authority to decide, for an incident"
+            ]
+        );
+        let text = format!("{text}escalation e \"E\" {{\n  hop ir_lead -> board within 1h\n}}\n");
+        assert!(findings(Code::AuthorityUnreached, &text).is_empty());
+    }
+
+    #[test]
+    fn a_level_reaches_its_decider_only_by_hops_that_apply_to_it() {
+        let esc = "escalation e \"E\" {\n  hop desk -> ir_lead within 15m\n  hop ir_lead -> ciso within 30m when severity >= sev1\n}\n";
+        let text = with(&format!("{SCALE}{esc}"));
+        assert!(findings(Code::LevelUnreached, &text).is_empty());
+        let text = text.replace(
+            "level sev2 \"B\" { decided_by ir_lead }",
+            "level sev2 \"B\" { decided_by ciso; notify [ir_lead, isirt] }",
+        );
+        assert_eq!(
+            findings(Code::LevelUnreached, &text),
+            ["13: a `sev2` report does not reach its decider `ciso`"]
+        );
+        let text = text.replace("notify [ciso] ", "notify [ciso, regulator] ")
+            + "external regulator \"Regulator\" { kind regulator }\n";
+        assert_eq!(
+            findings(Code::LevelUnreached, &text)[0],
+            "12: a `sev1` report does not reach `regulator`, whom it must notify"
+        );
+    }
+
+    #[test]
+    fn a_crisis_level_reaches_the_crisis_team() {
+        let crisis = "team crisis_team \"Crisis team\" { lead ciso }\nscale severity \"S\" {\n  level sev1 \"A\" { decided_by ir_lead; crisis }\n}\n";
+        let esc = "escalation e \"E\" {\n  hop desk -> ir_lead within 15m\n}\n";
+        let text = with(&format!("{crisis}{esc}"));
+        assert_eq!(
+            findings(Code::CrisisUnreached, &text),
+            ["13: the crisis level `sev1` does not reach the crisis team `crisis_team`"]
+        );
+        let text = text.replace(
+            "within 15m\n}",
+            "within 15m\n  hop ir_lead -> crisis_team within 15m\n}",
+        );
+        assert!(findings(Code::CrisisUnreached, &text).is_empty());
+    }
+
+    #[test]
+    fn an_obligation_owner_is_reached_by_an_incident_that_triggers_it() {
+        let text = with(&format!(
+            "{SCALE}person eve \"Eve\" {{}}\nrole dpo \"DPO\" {{ held_by eve }}\ncategory breach \"Breach\" {{}}\n\
+             obligation gdpr \"GDPR\" {{\n  when category in [breach]\n  owner dpo\n}}\n\
+             escalation e \"E\" {{\n  hop desk -> ir_lead within 15m\n  hop ir_lead -> ciso within 15m\n}}\n"
+        ));
+        assert_eq!(
+            findings(Code::ObligationUnreached, &text),
+            [
+                "18: no incident that triggers obligation `gdpr` reaches its owner `dpo`: not a `sev1` incident of `breach`"
+            ]
+        );
+        // A hop for the category the obligation is triggered by: it counts.
+        let text = text.replace(
+            "  hop ir_lead -> ciso within 15m\n",
+            "  hop ir_lead -> ciso within 15m\n  hop ir_lead -> dpo within 1h when category in [breach]\n",
+        );
+        assert!(findings(Code::ObligationUnreached, &text).is_empty());
+    }
+
+    #[test]
+    fn one_absence_that_cuts_a_level_off_from_its_decider_is_found() {
+        // The report goes to `cat` in person: her absence cuts both levels off.
+        let esc = "escalation e \"E\" {\n  hop desk -> cat within 15m\n  hop ir_lead -> ciso within 30m\n}\n";
+        let text = with(&format!("{SCALE}{esc}"));
+        assert_eq!(
+            findings(Code::SinglePointOfFailure, &text),
+            [
+                "12: the absence of `cat` cuts `sev1` off from its decider `ciso`",
+                "13: the absence of `cat` cuts `sev2` off from its decider `ir_lead`",
+            ]
+        );
+        // A second way round, straight to the role: no single point of failure.
+        let text = text.replace(
+            "  hop ir_lead -> ciso",
+            "  hop desk -> ir_lead within 15m\n  hop ir_lead -> ciso",
+        );
+        assert!(findings(Code::SinglePointOfFailure, &text).is_empty());
+        // A role held by one person with no backup, on every path, cuts.
+        let text = with(&format!(
+            "{SCALE}role duty \"Duty officer\" {{ held_by ann }}\n\
+             escalation e \"E\" {{\n  hop desk -> duty within 15m\n  hop duty -> ciso within 30m\n}}\n"
+        ));
+        assert_eq!(
+            findings(Code::SinglePointOfFailure, &text),
+            [
+                "12: the absence of `duty` (held by `ann` alone, with no backup) cuts `sev1` off from its decider `ciso`"
+            ]
+        );
+        // With a backup it does not.
+        let text = text.replace("{ held_by ann }", "{ held_by ann; backup [bob] }");
+        assert!(findings(Code::SinglePointOfFailure, &text).is_empty());
+    }
+
+    #[test]
+    fn the_evidence_is_the_path_in_the_order_travelled() {
+        let esc = "escalation e \"E\" {\n  hop desk -> cat within 15m\n  hop ir_lead -> ciso within 30m\n}\n";
+        let text = with(&format!("{SCALE}{esc}"));
+        let a = crate::check::check_sources(
+            &[("test.imp", &text)],
+            crate::check::Options {
+                jobs: 1,
+                checks: Some(super::super::Config {
+                    as_of: jiff::civil::date(2026, 12, 1),
+                    ..super::super::Config::default()
+                }),
+                only: vec![Code::SinglePointOfFailure],
+                ..crate::check::Options::default()
+            },
+        );
+        let d = a
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::SinglePointOfFailure)
+            .expect("a finding");
+        let steps: Vec<(&str, &str)> = d
+            .flow
+            .iter()
+            .map(|l| (a.sources.slice(l.span), l.message.as_str()))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("desk", "`desk` at 0m"),
+                ("hop desk -> cat within 15m", "hop to `cat` at 15m"),
+                ("cat", "who holds `ir_lead` at 15m"),
+                ("hop ir_lead -> ciso within 30m", "hop to `ciso` at 45m"),
+            ]
+        );
+        let secondary: Vec<(&str, &str)> = d
+            .secondary
+            .iter()
+            .map(|l| (a.sources.slice(l.span), l.message.as_str()))
+            .collect();
+        assert_eq!(secondary, [("cat", "single point of failure")]);
+    }
+
+    #[test]
+    fn a_quorum_with_no_slack_is_found() {
+        let text = with(
+            "role cfo \"CFO\" { held_by ann }\ncommunications { statements_approved_by 2 of [ciso, cfo] }\n",
+        );
+        // `ciso` is `dan`, backed by `ir_lead` (`cat`, backed by the rota): three people.
+        assert!(findings(Code::FragileQuorum, &text).is_empty());
+        let text = text.replace("2 of [ciso, cfo]", "2 of [bob, cfo]");
+        assert_eq!(
+            findings(Code::FragileQuorum, &text),
+            ["12: a quorum of 2 has only `ann`, `bob` behind it: one absence leaves it unmet"]
+        );
+        // Fewer than the quorum even with everyone present is IMP2007's, not this one.
+        let text = text.replace("2 of [bob, cfo]", "2 of [ann, cfo]");
+        assert!(findings(Code::FragileQuorum, &text).is_empty());
+    }
+}
