@@ -29,6 +29,7 @@ mod reporting;
 mod roles;
 mod severity;
 mod time;
+mod timing;
 mod training;
 
 use crate::diagnostics::{Code, Diagnostic, Level};
@@ -251,6 +252,7 @@ const FAMILIES: &[Family] = &[
     obligations::run,
     training::run,
     hygiene::run,
+    timing::run,
 ];
 
 /// Runs every check over a resolved policy. `reading` are the findings of reading it.
