@@ -749,7 +749,11 @@ fn deadlines(w: &mut Walk, out: &mut Vec<Diagnostic>) {
                     if words.starts_with("deadline") {
                         words.clone()
                     } else {
-                        format!("deadline {}", cx.text(d.within.span))
+                        format!(
+                            "deadline {} (as short as {})",
+                            cx.text(d.within.span),
+                            show_length(limit)
+                        )
                     }
                 ),
             )
@@ -759,11 +763,15 @@ fn deadlines(w: &mut Walk, out: &mut Vec<Diagnostic>) {
                 for &(h, at) in &p.hops {
                     diag = diag.step(
                         hop_span(m, h),
-                        format!(
-                            "`{}` after {} ({level})",
-                            cx.text(m[h].to.span),
-                            show_length(at)
-                        ),
+                        if level.is_empty() {
+                            format!("`{}` after {}", cx.text(m[h].to.span), show_length(at))
+                        } else {
+                            format!(
+                                "`{}` after {} ({level})",
+                                cx.text(m[h].to.span),
+                                show_length(at)
+                            )
+                        },
                     );
                 }
             }
@@ -850,11 +858,7 @@ fn owner_path(
             if let Some(c) = inc.category {
                 words.push(format!("`{}`", cx.name(m[c].id)));
             }
-            let words = if words.is_empty() {
-                "any incident".to_string()
-            } else {
-                words.join(", ")
-            };
+            let words = words.join(", ");
             best = Some((worst, words));
         }
     }
