@@ -1277,7 +1277,7 @@ mod tests {
         assert_eq!(
             found,
             [
-                "16: deadline `notice` of `duty` cannot be met: `ciso` is reached after 3h and `tell` takes 15h, 18h in the worst case, deadline 1bd@office"
+                "16: deadline `notice` of `duty` cannot be met: `ciso` is reached after 3h and `tell` takes 15h, 18h in the worst case, deadline 1bd@office (as short as 17h 30m)"
             ]
         );
         let d = diags(Code::DeadlineUnmeetable, &obligation("1bd@office", "15h"));
