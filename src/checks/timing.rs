@@ -1074,6 +1074,13 @@ fn ends(cx: &Context, g: &Graph, out: &mut Vec<Diagnostic>) {
         };
         let froms: crate::model::Set<Loc> =
             esc.hops.iter().filter_map(|h| party(&h.from)).collect();
+        // The first hop into each party, for the chains walked back.
+        let mut into: Map<Loc, usize> = Map::default();
+        for (k, h) in esc.hops.iter().enumerate() {
+            if let Some(to) = party(&h.to) {
+                into.entry(to).or_insert(k);
+            }
+        }
         let mut done = crate::model::Set::default();
         for (k, hop) in esc.hops.iter().enumerate() {
             let Some(to) = party(&hop.to) else { continue };
@@ -1092,7 +1099,7 @@ fn ends(cx: &Context, g: &Graph, out: &mut Vec<Diagnostic>) {
                 if !seen.insert(p) {
                     break;
                 }
-                let Some(j) = esc.hops.iter().position(|h| party(&h.to) == Some(p)) else {
+                let Some(&j) = into.get(&p) else {
                     break;
                 };
                 chain.push(j);
