@@ -31,6 +31,7 @@ mod reporting;
 mod roles;
 mod severity;
 mod time;
+mod timing;
 mod training;
 
 use crate::diagnostics::{Code, Diagnostic, Level};
@@ -293,8 +294,9 @@ const FAMILIES: &[Family] = &[
     evidence::run,
     obligations::run,
     training::run,
-    reach::run,
     hygiene::run,
+    reach::run,
+    timing::run,
     flow::run,
 ];
 

@@ -7,17 +7,20 @@
 //! - [`graph`]: the party graph (people, roles, teams, rotas, desks, outside parties,
 //!   channels, regions; hops and standing links), a petgraph graph;
 //! - [`ladder`]: the earliest worst-case time each party is reached, with its path;
+//! - [`calendar`]: business days counted exactly on a working calendar;
 //! - [`zone`]: the zone of the policy, that findings and timelines are shown in.
 //!
 //! Every walk is iterative (no recursion over the policy's graphs: a million-node policy must
 //! not overflow the stack), and every order comes from the model's, so results are the same
 //! on every run.
 
+pub mod calendar;
 pub mod graph;
 pub mod incident;
 pub mod ladder;
 pub mod zone;
 
+pub use calendar::WorkCalendar;
 pub use graph::{Graph, Via, for_reporting, report_starts};
 pub use incident::{Incident, Truth};
 pub use ladder::{Budget, Ladder, Reach, Time, climb};
