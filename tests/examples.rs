@@ -26,6 +26,69 @@ fn acme_checks_clean_with_warnings_denied() {
     );
 }
 
+/// acme answers every report at every hour of the week, in every stretch of the year between
+/// changes of the clocks and in the weeks of its bank holidays, whatever day it is checked on.
+#[test]
+fn acme_is_answered_at_every_hour_through_the_year_and_its_holidays() {
+    for as_of in ["2026-01-01", "2026-03-25", "2026-08-20", "2026-12-20"] {
+        let o = run(&[
+            "check",
+            "--format",
+            "json",
+            "--only=IMP1901,IMP1902,IMP1903",
+            "--as-of",
+            as_of,
+            "examples/acme",
+        ]);
+        assert_eq!(code(&o), 0, "{as_of}: {}", stdout(&o));
+        assert_eq!(json(&o)["diagnostics"], serde_json::json!([]), "{as_of}");
+    }
+    // Without the analyst's backup, the desk's rota is off on the bank holidays.
+    let dir = temp_dir("acme-no-desk-backup");
+    for e in std::fs::read_dir(root().join("examples/acme")).expect("acme") {
+        let p = e.expect("entry").path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.join(p.file_name().expect("a name"))).expect("copy");
+        }
+    }
+    let procedures = root().join("examples/acme/procedures");
+    std::fs::create_dir_all(dir.join("procedures")).expect("mkdir");
+    for e in std::fs::read_dir(&procedures).expect("procedures") {
+        let p = e.expect("entry").path();
+        std::fs::copy(
+            &p,
+            dir.join("procedures").join(p.file_name().expect("a name")),
+        )
+        .expect("copy");
+    }
+    let roles = dir.join("roles.imp");
+    let text = std::fs::read_to_string(&roles).expect("roles");
+    let text = text.replace(
+        "role desk_analyst \"Service desk analyst\" { held_by desk_rota; backup [isirt_rota];",
+        "role desk_analyst \"Service desk analyst\" { held_by desk_rota;",
+    );
+    std::fs::write(&roles, text).expect("write");
+    let path = dir.to_string_lossy().to_string();
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--only=IMP1902",
+        "--as-of",
+        "2026-12-01",
+        &path,
+    ]);
+    let v = json(&o);
+    let m = v["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        m.contains("Fri 07:00-19:00 Europe/London in the week of 2026-12-25"),
+        "{v}"
+    );
+}
+
 #[test]
 fn the_template_checks_with_warnings_for_its_open_values_and_no_error() {
     // Read only, the template's findings are exactly its open values.
@@ -187,10 +250,20 @@ fn the_startup_checks_with_its_known_gaps_as_warnings_and_no_error() {
     let v = json(&o);
     assert_eq!(v["summary"]["errors"], 0);
     let found = codes(&v);
-    // No crisis team, one person in three roles, never exercised.
-    for gap in ["IMP0703", "IMP0806", "IMP1404"] {
+    // No crisis team, one person in three roles, never exercised, nobody on call at night.
+    for gap in ["IMP0703", "IMP0806", "IMP1404", "IMP1902"] {
         assert!(found.iter().any(|c| c == gap), "{gap} not in {found:?}");
     }
+    let night = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "IMP1902")
+        .expect("the night-time gap");
+    assert_eq!(
+        night["message"],
+        "reports to `on_call_desk` reach nobody Mon-Fri 00:00-07:00, Sat-Sun 00:00-09:00 Europe/London"
+    );
     let o = run(&[
         "check",
         "--deny-warnings",

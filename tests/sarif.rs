@@ -518,3 +518,65 @@ fn a_single_point_of_failure_carries_its_path_as_steps_and_a_code_flow() {
         .collect();
     assert_eq!(lines, [9, 17, 18]);
 }
+
+/// A night-time gap (IMP1901) carries its window in the message, the path as steps (JSON)
+/// and a thread flow (SARIF), and the party who answers nobody then, with the hours that make
+/// it so, as secondary labels and related locations.
+#[test]
+fn a_night_time_gap_carries_its_window_its_path_and_the_party_off_duty() {
+    let file = "examples/broken/IMP1901-night-gap-on-the-path.imp";
+    let args = ["--as-of", "2026-12-01", "--only=IMP1901", file];
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(&args);
+    let plain = json(&run(&all));
+    let d = &plain["diagnostics"][0];
+    assert_eq!(d["code"], "IMP1901");
+    assert!(
+        d["message"].as_str().is_some_and(
+            |m| m.contains("made Mon-Thu 19:45-07:45, Fri 19:45-Mon 07:45 Europe/London")
+        ),
+        "{d}"
+    );
+    let labels = d["labels"].as_array().expect("labels");
+    let steps: Vec<(u64, &str)> = labels
+        .iter()
+        .filter_map(|l| Some((l.get("step")?.as_u64()?, l["message"].as_str()?)))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (1, "`service_desk` at 0m"),
+            (2, "hop to `ir_lead` at 15m"),
+            (3, "hop to `ciso` at 30m"),
+        ]
+    );
+    let secondary: Vec<&str> = labels
+        .iter()
+        .filter(|l| l.get("step").is_none())
+        .filter_map(|l| l["message"].as_str())
+        .collect();
+    assert!(
+        secondary.contains(&"`ir_lead` answers nobody then"),
+        "{secondary:?}"
+    );
+    assert!(
+        secondary.contains(&"`lead_rota` is on call only in its hours"),
+        "{secondary:?}"
+    );
+    let (doc, _) = sarif(&args);
+    let r = &results(&doc)[0];
+    let flow = r["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .expect("a thread flow");
+    assert_eq!(flow.len(), 3);
+    let related: Vec<&str> = r["relatedLocations"]
+        .as_array()
+        .expect("related locations")
+        .iter()
+        .filter_map(|l| l["message"]["text"].as_str())
+        .collect();
+    assert!(
+        related.contains(&"`lead_rota` is on call only in its hours"),
+        "{related:?}"
+    );
+}

@@ -22,6 +22,7 @@
 mod criteria;
 mod evidence;
 mod flow;
+mod hours;
 mod hygiene;
 mod obligations;
 mod policy;
@@ -297,6 +298,7 @@ const FAMILIES: &[Family] = &[
     hygiene::run,
     reach::run,
     timing::run,
+    hours::run,
     flow::run,
 ];
 

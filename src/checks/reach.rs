@@ -179,106 +179,111 @@ impl Walk<'_, '_> {
 
     /// Where a link is written, and how it reads in a step.
     fn link(&self, a: N, b: N, via: Via) -> (Span, &'static str) {
-        let m = self.cx.model;
-        let (la, lb) = (self.g.loc(a), self.g.loc(b));
-        let item = |items: &mut dyn Iterator<Item = (Option<Loc>, Span)>| {
-            for (t, s) in items {
-                if t == Some(lb) {
-                    return Some(s);
-                }
-            }
-            None
-        };
-        let found = match (via, la) {
-            (Via::Hop(h), _) => return (m[h].span, "hop to"),
-            (Via::LandsAt, Loc::Channel(c)) => {
-                m[c].lands_at.as_ref().map(|p| (p.value.span, "lands at"))
-            }
-            (Via::Staff, Loc::PointOfContact(p)) => {
-                m[p].held_by.as_ref().map(|h| (h.value.span, "staffed by"))
-            }
-            (Via::OutOfHours, Loc::PointOfContact(p)) => m[p]
-                .out_of_hours
-                .as_ref()
-                .map(|h| (h.value.span, "out of hours")),
-            (Via::HeldBy { .. }, Loc::Role(r)) => m[r].held_by.as_ref().and_then(|h| {
-                item(
-                    &mut h
-                        .value
-                        .of
-                        .items
-                        .iter()
-                        .map(|x| (x.target.map(|t| t.loc()), x.span)),
-                )
-                .map(|s| (s, "held by"))
-            }),
-            (Via::Holds, _) => match lb {
-                Loc::Role(r) => m[r].held_by.as_ref().and_then(|h| {
-                    h.value
-                        .of
-                        .items
-                        .iter()
-                        .find(|x| x.target.map(|t| t.loc()) == Some(la))
-                        .map(|x| (x.span, "who holds"))
-                }),
-                _ => None,
-            },
-            (Via::Backup(_), Loc::Role(r)) => m[r].backup.as_ref().and_then(|b| {
-                item(
-                    &mut b
-                        .value
-                        .items
-                        .iter()
-                        .map(|x| (x.target.map(|t| t.loc()), x.span)),
-                )
-                .map(|s| (s, "backup"))
-            }),
-            (Via::Lead, Loc::Team(t)) => m[t].lead.as_ref().map(|l| (l.value.span, "lead")),
-            (Via::Member, Loc::Team(t)) => m[t].members.as_ref().and_then(|ms| {
-                item(
-                    &mut ms
-                        .value
-                        .items
-                        .iter()
-                        .map(|x| (x.target.map(|t| t.loc()), x.span)),
-                )
-                .map(|s| (s, "member"))
-            }),
-            (Via::OnCall, Loc::Team(t)) => m[t].on_call.as_ref().map(|s| (s.value.span, "on call")),
-            (Via::Rota, Loc::Schedule(s)) => m[s].rotate.as_ref().and_then(|r| {
-                item(
-                    &mut r
-                        .value
-                        .people
-                        .items
-                        .iter()
-                        .map(|x| (x.target.map(Loc::Person), x.span)),
-                )
-                .map(|s| (s, "on the rota"))
-            }),
-            (Via::Region, Loc::Schedule(s)) => m[s].follow_the_sun.as_ref().and_then(|f| {
-                item(
-                    &mut f
-                        .value
-                        .items
-                        .iter()
-                        .map(|x| (x.target.map(Loc::Region), x.span)),
-                )
-                .map(|s| (s, "region"))
-            }),
-            (Via::RegionRota, Loc::Region(r)) => m
-                .regions
-                .get(r.0 as usize)
-                .and_then(|r| r.on_call.as_ref())
-                .map(|s| (s.value.span, "on call")),
-            _ => None,
-        };
-        found.unwrap_or((self.head(b), "then"))
+        link(self.cx, &self.g, a, b, via)
     }
 }
 
+/// Where a link of the party graph is written, and how it reads in a step.
+pub(super) fn link(cx: &Context, g: &Graph, a: N, b: N, via: Via) -> (Span, &'static str) {
+    let m = cx.model;
+    let (la, lb) = (g.loc(a), g.loc(b));
+    let item = |items: &mut dyn Iterator<Item = (Option<Loc>, Span)>| {
+        for (t, s) in items {
+            if t == Some(lb) {
+                return Some(s);
+            }
+        }
+        None
+    };
+    let found = match (via, la) {
+        (Via::Hop(h), _) => return (m[h].span, "hop to"),
+        (Via::LandsAt, Loc::Channel(c)) => {
+            m[c].lands_at.as_ref().map(|p| (p.value.span, "lands at"))
+        }
+        (Via::Staff, Loc::PointOfContact(p)) => {
+            m[p].held_by.as_ref().map(|h| (h.value.span, "staffed by"))
+        }
+        (Via::OutOfHours, Loc::PointOfContact(p)) => m[p]
+            .out_of_hours
+            .as_ref()
+            .map(|h| (h.value.span, "out of hours")),
+        (Via::HeldBy { .. }, Loc::Role(r)) => m[r].held_by.as_ref().and_then(|h| {
+            item(
+                &mut h
+                    .value
+                    .of
+                    .items
+                    .iter()
+                    .map(|x| (x.target.map(|t| t.loc()), x.span)),
+            )
+            .map(|s| (s, "held by"))
+        }),
+        (Via::Holds, _) => match lb {
+            Loc::Role(r) => m[r].held_by.as_ref().and_then(|h| {
+                h.value
+                    .of
+                    .items
+                    .iter()
+                    .find(|x| x.target.map(|t| t.loc()) == Some(la))
+                    .map(|x| (x.span, "who holds"))
+            }),
+            _ => None,
+        },
+        (Via::Backup(_), Loc::Role(r)) => m[r].backup.as_ref().and_then(|b| {
+            item(
+                &mut b
+                    .value
+                    .items
+                    .iter()
+                    .map(|x| (x.target.map(|t| t.loc()), x.span)),
+            )
+            .map(|s| (s, "backup"))
+        }),
+        (Via::Lead, Loc::Team(t)) => m[t].lead.as_ref().map(|l| (l.value.span, "lead")),
+        (Via::Member, Loc::Team(t)) => m[t].members.as_ref().and_then(|ms| {
+            item(
+                &mut ms
+                    .value
+                    .items
+                    .iter()
+                    .map(|x| (x.target.map(|t| t.loc()), x.span)),
+            )
+            .map(|s| (s, "member"))
+        }),
+        (Via::OnCall, Loc::Team(t)) => m[t].on_call.as_ref().map(|s| (s.value.span, "on call")),
+        (Via::Rota, Loc::Schedule(s)) => m[s].rotate.as_ref().and_then(|r| {
+            item(
+                &mut r
+                    .value
+                    .people
+                    .items
+                    .iter()
+                    .map(|x| (x.target.map(Loc::Person), x.span)),
+            )
+            .map(|s| (s, "on the rota"))
+        }),
+        (Via::Region, Loc::Schedule(s)) => m[s].follow_the_sun.as_ref().and_then(|f| {
+            item(
+                &mut f
+                    .value
+                    .items
+                    .iter()
+                    .map(|x| (x.target.map(Loc::Region), x.span)),
+            )
+            .map(|s| (s, "region"))
+        }),
+        (Via::RegionRota, Loc::Region(r)) => m
+            .regions
+            .get(r.0 as usize)
+            .and_then(|r| r.on_call.as_ref())
+            .map(|s| (s.value.span, "on call")),
+        _ => None,
+    };
+    found.unwrap_or((decl(m, lb).map_or(Span::at(0), |d| cx.head(d)), "then"))
+}
+
 /// When a party is reached, for a step: `15m`, `0m`.
-fn when(l: &Ladder, n: N) -> String {
+pub(super) fn when(l: &Ladder, n: N) -> String {
     match l.reach(n).map(|r| r.at) {
         Some(Time::At(0)) => "0m".to_string(),
         Some(Time::At(s)) => show_seconds(s),
@@ -287,7 +292,7 @@ fn when(l: &Ladder, n: N) -> String {
 }
 
 /// The declaration of a party of the graph.
-fn decl(m: &Model, loc: Loc) -> Option<DeclId> {
+pub(super) fn decl(m: &Model, loc: Loc) -> Option<DeclId> {
     Some(match loc {
         Loc::Person(x) => m.people.get(x.0 as usize)?.id,
         Loc::Role(x) => m.roles.get(x.0 as usize)?.id,

@@ -81,7 +81,7 @@ fn parse_check_code(s: &str) -> Result<Code, String> {
     match Code::parse(s) {
         Some(c) if c.is_check() => Ok(c),
         Some(c) => Err(format!(
-            "`{c}` is a finding of reading the policy, which is always reported; `--only` takes the codes of checks, `IMP07xx` to `IMP15xx` and `IMP17xx`, `IMP18xx` and `IMP20xx`"
+            "`{c}` is a finding of reading the policy, which is always reported; `--only` takes the codes of checks, `IMP07xx` to `IMP15xx` and `IMP17xx` to `IMP20xx`"
         )),
         None => Err(format!(
             "`{s}` is not a diagnostic code (see `imp explain`)"

@@ -2,7 +2,7 @@
 //!
 //! Codes are `IMP` and four digits, grouped by stage: `00` input files, `01` syntax,
 //! `02` modules, `03` declarations and properties, `04` names, `05` literals, `06` rules inside
-//! one construct; then the checks of the scheme, a group per family (`07` to `15`, and `17`, `18`, `20` after `16`; see
+//! one construct; then the checks of the scheme, a group per family (`07` to `15`, and `17` to `20` after `16`; see
 //! [`crate::checks`]), `16` configuration and silences. A code never changes meaning and
 //! is never reused. Its level is a default that configuration may change; it is not part of
 //! the code. The documentation of each code is
@@ -230,6 +230,10 @@ codes! {
     EscalationCycle = "IMP1804", Error, "escalation cycle without a bound", Some("8.5");
     UnboundedRepeat = "IMP1805", Warning, "repeat without an interval", Some("8.5");
     PathEndsWithoutAuthority = "IMP1806", Warning, "escalation path that ends at no authority", Some("8.5");
+    // 19: every hour of the week (checks)
+    LevelUnansweredAtSomeHours = "IMP1901", Error, "level that reaches nobody who answers for its decider at some hours", Some("8.4");
+    IntakeUnanswered = "IMP1902", Warning, "point of contact that nobody answers at some hours", Some("8.3");
+    SlowAtSomeHours = "IMP1903", Error, "level that reaches its decider too late at some hours", Some("8.5");
     // 20: procedures as graphs (checks)
     StepUnreachable = "IMP2001", Warning, "step that cannot be reached from the start", Some("7.3");
     BranchNeverEnds = "IMP2002", Error, "branch that never ends", Some("7.3");
@@ -246,10 +250,10 @@ impl Code {
         self.as_str()[3..5].parse().unwrap_or(0)
     }
 
-    /// A finding of a check of the scheme (groups `07` to `15`, `17`, `18` and `20`), as opposed to one of reading
+    /// A finding of a check of the scheme (groups `07` to `15`, `17` to `20`), as opposed to one of reading
     /// the policy (`00` to `06`) or of configuration (`16`): configuration may silence it.
     pub fn is_check(self) -> bool {
-        matches!(self.group(), 7..=15 | 17 | 18 | 20)
+        matches!(self.group(), 7..=15 | 17..=20)
     }
 
     /// Looks a code up by its text, case-insensitively (`imp0101` works).

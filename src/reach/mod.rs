@@ -16,8 +16,10 @@
 
 pub mod calendar;
 pub mod graph;
+pub mod hours;
 pub mod incident;
 pub mod ladder;
+pub mod week;
 pub mod zone;
 
 pub use calendar::WorkCalendar;

@@ -332,7 +332,7 @@ fn tags(code: Code) -> Vec<&'static str> {
         4 => "names",
         5 => "literals",
         6 => "rules",
-        7..=15 | 17 | 18 | 20 => "checks",
+        7..=15 | 17..=20 => "checks",
         _ => "configuration",
     };
     vec!["imp", stage]
