@@ -234,3 +234,39 @@ fn the_examples_scenarios_pass() {
         assert!(stdout(&o).ends_with(" 0 failed\n"), "{}", stdout(&o));
     }
 }
+
+/// At night nobody answers startup's desk, so the hop out of it is not made, and an
+/// expectation on the party it leads to fails; by day the hop is made.
+#[test]
+fn a_hop_out_of_a_desk_nobody_answers_is_not_made() {
+    let startup = root().join("examples/startup.imp");
+    let startup = startup.to_string_lossy();
+    let at = |when: &str| {
+        let o = run(&[
+            "simulate",
+            &startup,
+            "--severity",
+            "high",
+            "--at",
+            when,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let v = json(&o);
+        v["pages"]
+            .as_array()
+            .expect("pages")
+            .iter()
+            .find(|p| p["party"] == "isirt" && p["cause"] == "hop")
+            .cloned()
+            .expect("the hop to the team")
+    };
+    let night = at("2026-12-05T03:00[Europe/London]");
+    assert_eq!(night["gap"]["kind"], "not_made", "{night}");
+    assert_eq!(night["gap"]["from"], "on_call_desk", "{night}");
+    assert_eq!(night["person"], serde_json::Value::Null);
+    let day = at("2026-12-05T12:00[Europe/London]");
+    assert_eq!(day["gap"], serde_json::Value::Null, "{day}");
+    assert!(day["person"].is_string(), "{day}");
+}

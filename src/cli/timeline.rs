@@ -135,6 +135,10 @@ fn gap_text(a: &Analysis, g: Gap) -> String {
             name(a, a.model[s].id)
         ),
         Gap::Nobody => "nobody the policy names".into(),
+        Gap::NotMade(from) => format!(
+            "not made: nobody answered at `{}`",
+            name(a, decl_of(&a.model, from))
+        ),
     }
 }
 
@@ -308,6 +312,7 @@ pub fn json(a: &Analysis, t: &Timeline) -> Value {
                 Gap::NotStaffed(s) => json!({ "kind": "not_staffed", "schedule": name(a, m[s].id) }),
                 Gap::NoTurn(s) => json!({ "kind": "no_turn", "schedule": name(a, m[s].id) }),
                 Gap::Nobody => json!({ "kind": "nobody" }),
+                Gap::NotMade(from) => json!({ "kind": "not_made", "from": name(a, decl_of(&a.model, from)) }),
             });
             json!({
                 "after_seconds": p.after,

@@ -96,6 +96,9 @@ pub enum Gap {
     NoTurn(ScheduleId),
     /// The party names nobody the simulation can page.
     Nobody,
+    /// The hop is not made: nobody answered at its `from` (a hop for want of
+    /// acknowledgement, a timer, is made whoever answered).
+    NotMade(Responder),
 }
 
 /// A status update due.
@@ -485,9 +488,48 @@ fn ladders(sim: &mut Sim<'_>) {
         hops.push((h, after, to, path));
     }
     hops.sort_by_key(|(h, after, _, _)| (after.is_none(), *after, *h));
+    // A hop is made by whoever answered at its `from`, a timer's hop whoever answered (as the
+    // checks of every hour of the week read it): in order of time, each party paged with
+    // whether someone answered (`None`: paged by no hop that was made).
+    let mut state: Vec<(Responder, Option<bool>)> = sim
+        .pages
+        .iter()
+        .map(|p| (p.party, Some(p.gap.is_none())))
+        .collect();
+    let mut not_made: Vec<HopId> = Vec::new();
+    let known = sim.inc.known();
     for (h, after, to, path) in &hops {
-        sim.page(*after, path.clone(), Cause::Hop { hop: *h, retry: 0 }, *to);
+        let hop = &m[*h];
+        let timer = matches!(known.when(m, hop.when.as_ref()), Truth::Holds(c) if c > 0);
+        let from = hop.from.target;
+        let paged = from.and_then(|f| state.iter().rev().find(|(r, _)| *r == f).map(|(_, s)| *s));
+        let made = match paged {
+            // Reached by a standing link (a team's lead), not paged on its own.
+            None => true,
+            Some(None) => false,
+            Some(Some(answered)) => answered || timer,
+        };
+        if made {
+            sim.page(*after, path.clone(), Cause::Hop { hop: *h, retry: 0 }, *to);
+            let ok = sim.pages.last().is_some_and(|p| p.gap.is_none());
+            state.push((*to, Some(ok)));
+        } else if let Some(f) = from {
+            not_made.push(*h);
+            sim.pages.push(Page {
+                after: *after,
+                path: path.clone(),
+                cause: Cause::Hop { hop: *h, retry: 0 },
+                party: *to,
+                through: Vec::new(),
+                person: None,
+                contact: None,
+                fallback: None,
+                gap: Some(Gap::NotMade(f)),
+            });
+            state.push((*to, None));
+        }
     }
+    hops.retain(|(h, ..)| !not_made.contains(h));
     for (e, esc) in m.escalations.iter().enumerate() {
         let Some(rep) = &esc.repeat else { continue };
         let mine: Vec<_> = hops

@@ -151,7 +151,9 @@ pub fn check(m: &Model, t: &Timeline, e: &Expect) -> Outcome {
             ExpectVerb::Notified => notified(&p.cause),
             ExpectVerb::Engaged => true,
         };
-        if ok && party_matches(p.party, &p.through, want, p.person) {
+        // A hop not made pages nobody.
+        let made = !matches!(p.gap, Some(super::Gap::NotMade(_)));
+        if ok && made && party_matches(p.party, &p.through, want, p.person) {
             times.push(p.after.unwrap_or(i64::MAX));
         }
     }
