@@ -90,11 +90,11 @@ fn simulate_json_is_deterministic_with_checked_values() {
             .expect("the deadline")
     };
     // 5 business days from Wednesday 23 December: Thursday 24th, then Christmas, the weekend
-    // and the substitute Boxing Day are skipped: 29th, 30th, 31st, then 1 January 2027
-    // (the calendar lists no 2027 holiday).
+    // and the substitute Boxing Day are skipped: 29th, 30th, 31st, then New Year's Day (a
+    // holiday) and the weekend are skipped: Monday 4 January 2027.
     assert_eq!(
         due("group_summary", "summary"),
-        "2027-01-01T17:30:00+00:00[Europe/London]"
+        "2027-01-04T17:30:00+00:00[Europe/London]"
     );
     assert_eq!(
         due("uk_gdpr_breach", "notification"),

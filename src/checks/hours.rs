@@ -904,4 +904,36 @@ mod tests {
             f[0]
         );
     }
+
+    #[test]
+    fn a_follow_the_sun_rota_is_covered_only_in_its_regions_hours() {
+        // London and Sydney cover 08:00-18:00 each: in London's winter that leaves two
+        // stretches a weekday uncovered; with New York's hours too, only weekends.
+        let text = format!(
+            "{BASE}point_of_contact desk \"Desk\" {{ held_by sun; timezone \"Europe/London\" }}\n\
+             schedule sun \"Follow the sun\" {{ follow_the_sun [emea, apac] }}\n\
+             region emea \"Europe\" {{ timezone \"Europe/London\"; hours mon-fri 08:00-18:00; on_call emea_rota }}\n\
+             region apac \"Asia-Pacific\" {{ timezone \"Australia/Sydney\"; hours mon-fri 08:00-18:00; on_call apac_rota }}\n\
+             schedule emea_rota \"EMEA\" {{ rotate weekly [priya] }}\n\
+             schedule apac_rota \"APAC\" {{ rotate weekly [priya] }}\n\
+             escalation e \"E\" {{\n  hop desk -> ciso within 5m\n}}\n"
+        );
+        let f = findings(Code::IntakeUnanswered, &text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        // Sydney is 11 hours ahead of London in December: its 08:00-18:00 is 21:00-07:00.
+        assert!(
+            f[0].contains(
+                "reach nobody Mon-Fri 07:00-08:00, Mon-Thu 18:00-21:00, Fri 18:00-Sun 21:00 Europe/London from 2026-12-01 to 2027-03-27"
+            ),
+            "{}",
+            f[0]
+        );
+        let ny = text.replace(
+            "follow_the_sun [emea, apac]",
+            "follow_the_sun [emea, apac, americas]",
+        ) + "region americas \"Americas\" { timezone \"America/New_York\"; hours mon-fri 08:00-18:00; on_call emea_rota }\n";
+        let f = findings(Code::IntakeUnanswered, &ny);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(!f[0].contains("Mon-Thu 18:00-21:00"), "{}", f[0]);
+    }
 }

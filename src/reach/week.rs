@@ -204,14 +204,29 @@ pub fn show_stretch(start: u32, len: u32) -> String {
 /// `max` of them and a count of the rest.
 pub fn show(w: &Week, max: usize) -> String {
     let s = w.stretches();
-    // Runs of stretches of the same time of day and length, a day apart.
+    // Runs of stretches of the same time of day and length on consecutive days, in order of
+    // their first start.
+    let mut keyed: Vec<((u32, u32), u32)> = s
+        .iter()
+        .map(|&(a, l)| ((a % 86_400, l), a / 86_400))
+        .collect();
+    keyed.sort_unstable();
     let mut runs: Vec<(u32, u32, usize)> = Vec::new();
-    for &(a, l) in &s {
+    for ((tod, l), day) in keyed {
+        let a = day * 86_400 + tod;
         match runs.last_mut() {
-            Some((ra, rl, n)) if *rl == l && l < 86_400 && a == *ra + *n as u32 * 86_400 => *n += 1,
+            Some((ra, rl, n))
+                if *rl == l
+                    && l < 86_400
+                    && *ra % 86_400 == tod
+                    && a == *ra + *n as u32 * 86_400 =>
+            {
+                *n += 1
+            }
             _ => runs.push((a, l, 1)),
         }
     }
+    runs.sort_unstable();
     let mut parts: Vec<String> = runs
         .iter()
         .take(max)
