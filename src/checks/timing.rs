@@ -39,6 +39,9 @@ use crate::source::Span;
 /// The climbs of the whole graph the family may make.
 pub const CLIMBS: u64 = 64;
 
+/// The hops shown of the chain that leads to an end (IMP1806): the last ones.
+const SHOWN_HOPS: usize = 32;
+
 pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.model.is_empty() {
         return;
@@ -1096,7 +1099,9 @@ fn ends(cx: &Context, g: &Graph, out: &mut Vec<Diagnostic>) {
             let mut seen = crate::model::Set::from_iter([to]);
             let mut at = party(&hop.from);
             while let Some(p) = at {
-                if !seen.insert(p) {
+                // The last hops of a longer chain: the evidence stays bounded, and so does
+                // the work, however many ends hang off one long chain.
+                if chain.len() >= SHOWN_HOPS || !seen.insert(p) {
                     break;
                 }
                 let Some(&j) = into.get(&p) else {
@@ -1369,5 +1374,23 @@ mod tests {
             "26d 17h 30m"
         );
         assert_eq!(super::show_length(45), "45s");
+    }
+
+    #[test]
+    fn a_long_chain_to_an_end_shows_its_last_hops() {
+        let mut extra = String::new();
+        for k in 0..40 {
+            extra.push_str(&format!("role r{k} \"R{k}\" {{}}\n"));
+        }
+        extra.push_str("escalation long \"Long\" {\n  hop desk -> r0 within 1m\n");
+        for k in 0..39 {
+            extra.push_str(&format!("  hop r{k} -> r{} within 1m\n", k + 1));
+        }
+        extra.push_str("}\n");
+        let d = diags(Code::PathEndsWithoutAuthority, &extra);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].2.len(), 32, "{:?}", d[0].2);
+        assert!(d[0].2[31].starts_with("r38 -> r39"), "{:?}", d[0].2[31]);
+        assert!(d[0].2[0].starts_with("r7 -> r8"), "{:?}", d[0].2[0]);
     }
 }
