@@ -20,6 +20,10 @@
 //! whether anyone answered or not). Only the ways the ladder reaches a party by its earliest
 //! time count: a party reached later by a second way, when the first is closed, is not.
 //!
+//! - IMP1904: a deadline of an obligation (of fixed length) that its owner, reached at the
+//!   latest when IMP1803 says, meets at most times, but not when the owner answers nobody for
+//!   longer than the deadline leaves.
+//!
 //! Findings name the times in the zone of the policy ([`crate::reach::policy_zone`]).
 
 use petgraph::Direction;
@@ -208,6 +212,85 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let starts = intake(cx, &g, &v, out);
     levels(cx, &g, &v, &starts, out);
+    deadlines(cx, &g, &v, out);
+}
+
+/// IMP1904: a deadline of fixed length whose owner, reached on time at most hours, answers
+/// nobody for so long at others that the deadline passes first.
+fn deadlines(cx: &Context, g: &Graph, v: &Views, out: &mut Vec<Diagnostic>) {
+    let m = cx.model;
+    for need in super::timing::deadline_needs(cx, g) {
+        let Some(node) = g.node(need.owner) else {
+            continue;
+        };
+        let Some(slack) = need.limit.checked_sub(need.reached + need.step) else {
+            continue;
+        };
+        if v.structural.1[node.index()].times().is_empty() {
+            continue;
+        }
+        // A page at `p` in a stretch `[a, a + len)` nobody answers waits `a + len - p`:
+        // longer than the slack for the first `len - slack` seconds of it.
+        let late = |a: &[Answer]| -> Week {
+            let off = a[node.index()].times().complement();
+            let parts: Vec<Week> = off
+                .stretches()
+                .into_iter()
+                .filter(|&(_, len)| u64::from(len) > slack)
+                .map(|(start, len)| Week::span(i64::from(start), len - slack as u32))
+                .collect();
+            Week::union_all(parts.iter()).shift(-(need.reached as i64))
+        };
+        let regular: Vec<Week> = v.regular.iter().map(|(_, _, a)| late(a)).collect();
+        let holidays: Vec<Week> = v
+            .holidays
+            .iter()
+            .map(|(s, a)| late(a).minus(&regular[v.around(s)]))
+            .collect();
+        let found = Found { regular, holidays };
+        let (Some(words), Some(_)) = (found.words(cx, v), found.first(v)) else {
+            continue;
+        };
+        let o = &m[need.obligation];
+        let d = &o.deadlines[need.deadline].value;
+        let owner = o.owner.as_ref().map_or(d.name.span, |x| x.value.span);
+        // The longest time the owner answers nobody, in the first failing view.
+        let views = found.views(v);
+        let longest = views
+            .first()
+            .map(|(s, _)| {
+                let a = v
+                    .regular
+                    .iter()
+                    .find(|(x, ..)| x.at == s.at)
+                    .map(|r| &r.2)
+                    .or_else(|| v.holidays.iter().find(|(x, _)| x.at == s.at).map(|h| &h.1));
+                a.map_or(0, |a| a[node.index()].times().complement().longest())
+            })
+            .unwrap_or(0);
+        let mut diag = Diagnostic::new(
+            Code::DeadlineUnmeetableAtSomeHours,
+            d.name.span,
+            format!(
+                "deadline `{}` of `{}` cannot be met for an incident reported {words}: `{}` answers nobody for up to {} then, deadline {}",
+                cx.text(d.name.span),
+                cx.name(o.id),
+                cx.text(owner),
+                show_seconds(u64::from(longest)),
+                cx.text(d.within.span)
+            ),
+        )
+        .label(format!("missed when `{}` is off", cx.text(owner)))
+        .with_secondary(owner, "the owner, who makes the notification")
+        .with_secondary(d.within.span, "the deadline");
+        if let Some((s, _)) = views.first() {
+            diag = why(cx, diag, need.owner, s);
+        }
+        out.push(diag.help(format!(
+            "give `{}` a `backup` who answers at those times, or an owner on call whenever the clock may start",
+            cx.text(owner)
+        )));
+    }
 }
 
 /// The times reports come in to a point of contact: while a reporting channel that lands at
@@ -935,5 +1018,40 @@ mod tests {
         let f = findings(Code::IntakeUnanswered, &ny);
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(!f[0].contains("Mon-Thu 18:00-21:00"), "{}", f[0]);
+    }
+
+    #[test]
+    fn an_office_hours_owner_misses_a_day_long_deadline_over_the_weekend() {
+        let text = "point_of_contact desk \"Desk\" { held_by sam }\nperson sam \"Sam\" {}\nperson siobhan \"Siobhan\" {}\n\
+            channel portal \"Portal\" { lands_at desk }\nexternal ico \"ICO\" { kind regulator }\n\
+            role dpo \"DPO\" { held_by office; authority [notify_regulator] }\n\
+            schedule office \"Office\" { hours mon-fri 09:00-17:00; timezone \"Europe/London\"; rotate weekly [siobhan] }\n\
+            escalation e \"E\" {\n  hop desk -> dpo within 1h\n}\n\
+            obligation breach \"Breach\" {\n  clock_starts awareness\n  deadline notification 24h\n  to ico\n  owner dpo\n}\n";
+        let f = findings(Code::DeadlineUnmeetableAtSomeHours, text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        // Paged from Friday 17:00 the DPO answers Monday 09:00; a page before Sunday 10:00
+        // waits more than the 23 hours left, and the page comes an hour after the report.
+        assert!(
+            f[0].contains("reported Fri 16:00-Sun 09:00 Europe/London"),
+            "{}",
+            f[0]
+        );
+        assert!(
+            f[0].contains("for up to 64h then, deadline 24h"),
+            "{}",
+            f[0]
+        );
+        // Three days are enough whatever the hour.
+        assert!(
+            findings(
+                Code::DeadlineUnmeetableAtSomeHours,
+                &text.replace("24h", "72h")
+            )
+            .is_empty()
+        );
+        // A backup on call closes the gap.
+        let backed = text.replace("held_by office;", "held_by office; backup [sam];");
+        assert!(findings(Code::DeadlineUnmeetableAtSomeHours, &backed).is_empty());
     }
 }

@@ -789,6 +789,84 @@ fn deadlines(w: &mut Walk, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What a deadline of fixed length needs, for the check of every hour of the week (IMP1904):
+/// the obligation, its deadline (its place in `deadlines`), its owner, the shortest time the
+/// owner is reached (0 when the clock does not count the path) and the shortest time of the
+/// owner's step, and the deadline at its longest.
+pub(super) struct Need {
+    pub obligation: ObligationId,
+    pub deadline: usize,
+    pub owner: Loc,
+    pub reached: u64,
+    pub step: u64,
+    pub limit: u64,
+}
+
+/// The needs of every deadline of fixed length in force, under the family's budget: as IMP1803
+/// reads them.
+pub(super) fn deadline_needs(cx: &Context, graph: &Graph) -> Vec<Need> {
+    let mut w = Walk {
+        cx,
+        graph,
+        budget: Budget::of(graph, CLIMBS),
+        starts: starts(cx, graph),
+        spent: false,
+    };
+    let m = cx.model;
+    let steps = fulfilling_steps(cx);
+    let mut out = Vec::new();
+    for (i, o) in m.obligations.iter().enumerate() {
+        let Some(owner) = o.owner.as_ref().and_then(|x| x.value.target) else {
+            continue;
+        };
+        let Some(onode) = graph.node(owner.loc()) else {
+            continue;
+        };
+        let step = steps.get(&ObligationId(i as u32)).map_or(0, |s| s.1.min);
+        let mut path: Option<Option<u64>> = None;
+        for (k, d) in o.deadlines.iter().enumerate() {
+            let d = &d.value;
+            if !in_force(d, cx.config.as_of) || business_days(&d.within).is_some() {
+                continue;
+            }
+            let Some(clock) = d
+                .within
+                .from
+                .as_ref()
+                .or(o.clock_starts.as_ref().map(|c| &c.value))
+            else {
+                continue;
+            };
+            let Some(b) = Bounds::of(&d.within) else {
+                continue;
+            };
+            let reached = if clock_counts_path(clock) {
+                if path.is_none() {
+                    path = Some(owner_path(&mut w, o, onode).map(|(p, _)| p.min));
+                    if w.spent {
+                        return out;
+                    }
+                }
+                match path {
+                    Some(Some(t)) => t,
+                    _ => continue,
+                }
+            } else {
+                0
+            };
+            out.push(Need {
+                obligation: ObligationId(i as u32),
+                deadline: k,
+                owner: owner.loc(),
+                reached,
+                step,
+                limit: b.max,
+            });
+        }
+    }
+    out
+}
+
 /// The path to an obligation's owner over the incidents that trigger it (see [`deadlines`]),
 /// with the incident in words.
 fn owner_path(

@@ -234,6 +234,7 @@ codes! {
     LevelUnansweredAtSomeHours = "IMP1901", Error, "level that reaches nobody who answers for its decider at some hours", Some("8.4");
     IntakeUnanswered = "IMP1902", Warning, "point of contact that nobody answers at some hours", Some("8.3");
     SlowAtSomeHours = "IMP1903", Error, "level that reaches its decider too late at some hours", Some("8.5");
+    DeadlineUnmeetableAtSomeHours = "IMP1904", Error, "legal deadline that cannot be met at some hours", Some("8.5");
     // 20: procedures as graphs (checks)
     StepUnreachable = "IMP2001", Warning, "step that cannot be reached from the start", Some("7.3");
     BranchNeverEnds = "IMP2002", Error, "branch that never ends", Some("7.3");
