@@ -43,6 +43,9 @@ use crate::source::Span;
 
 type N = NodeIndex<u32>;
 
+/// When each party of a ladder is answered, by node.
+type Answered = Vec<(N, Week)>;
+
 /// Ranges of days, first and last.
 type Dates = Vec<(jiff::civil::Date, jiff::civil::Date)>;
 
@@ -634,6 +637,9 @@ fn unreached(
     out: &mut Vec<Diagnostic>,
 ) -> bool {
     let m = cx.model;
+    // Who is answered when, in each view, once for all the targets: the structural view,
+    // the stretches, the holiday weeks.
+    let mut flows: Option<(Answered, Vec<Answered>, Vec<Answered>)> = None;
     for (span, decider, nodes) in tgts {
         // Reached by the ladder at a known time: what the static checks do not report.
         let Some(first) = nodes
@@ -644,20 +650,38 @@ fn unreached(
         else {
             continue;
         };
-        let gap = |s: &Stretch, a: &[Answer]| {
-            let answered = flow(m, g, inc, l, start, a);
+        let (fs, fr, fh) = flows.get_or_insert_with(|| {
+            (
+                flow(m, g, inc, l, start, &v.structural.1),
+                v.regular
+                    .iter()
+                    .map(|(_, _, a)| flow(m, g, inc, l, start, a))
+                    .collect(),
+                v.holidays
+                    .iter()
+                    .map(|(_, a)| flow(m, g, inc, l, start, a))
+                    .collect(),
+            )
+        });
+        let gap = |s: &Stretch, a: &[Answer], answered: &[(N, Week)]| {
             arriving(cx, p, s)
                 .intersect(&a[start.index()].times())
-                .minus(&answered_at(nodes, &answered))
+                .minus(&answered_at(nodes, answered))
         };
-        if !gap(&v.structural.0, &v.structural.1).is_empty() {
+        if !gap(&v.structural.0, &v.structural.1, fs).is_empty() {
             continue;
         }
-        let regular: Vec<Week> = v.regular.iter().map(|(s, _, a)| gap(s, a)).collect();
+        let regular: Vec<Week> = v
+            .regular
+            .iter()
+            .zip(fr.iter())
+            .map(|((s, _, a), f)| gap(s, a, f))
+            .collect();
         let holidays: Vec<Week> = v
             .holidays
             .iter()
-            .map(|(s, a)| gap(s, a).minus(&regular[v.around(s)]))
+            .zip(fh.iter())
+            .map(|((s, a), f)| gap(s, a, f).minus(&regular[v.around(s)]))
             .collect();
         let found = Found { regular, holidays };
         let (Some(words), Some((s, w, hol))) = (found.words(cx, v), found.first(v)) else {
