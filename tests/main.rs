@@ -12,3 +12,4 @@ mod model;
 mod parser;
 mod sarif;
 mod simulate;
+mod week;

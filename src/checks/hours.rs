@@ -26,9 +26,7 @@
 //!
 //! Findings name the times in the zone of the policy ([`crate::reach::policy_zone`]).
 
-use petgraph::Direction;
 use petgraph::graph::NodeIndex;
-use petgraph::visit::EdgeRef;
 
 use super::reach::{decl, link, when};
 use super::time::show_seconds;
@@ -37,7 +35,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Destination, LevelId, Loc, Model, PocId, RefTarget, ScaleId};
 use crate::reach::hours::{self, Answer, Stretch};
 use crate::reach::week::{Week, show};
-use crate::reach::{Budget, Graph, Incident, Ladder, Time, Truth, Via, climb, policy_zone};
+use crate::reach::{Budget, Graph, Incident, Ladder, Via, climb, policy_zone};
 use crate::source::HasSpan;
 use crate::source::Span;
 
@@ -64,11 +62,13 @@ impl Views {
         i64::from(self.zone.to_offset(s.at).seconds())
     }
 
-    /// The regular stretch a holiday week falls in.
+    /// The regular stretch a holiday week is compared with: the one in force on the day its
+    /// offsets are read (its first holiday).
     fn around(&self, h: &Stretch) -> usize {
+        let day = self.zone.to_datetime(h.at).date();
         self.regular
             .iter()
-            .position(|(_, dates, _)| dates.iter().any(|(a, b)| *a <= h.from && h.from <= *b))
+            .position(|(_, dates, _)| dates.iter().any(|(a, b)| *a <= day && day <= *b))
             .unwrap_or(0)
     }
 
@@ -519,10 +519,11 @@ fn targets(cx: &Context, g: &Graph, level: &crate::model::Level) -> Vec<(Span, b
 }
 
 /// The times of the week a report reaches each party of a ladder and is answered there, by
-/// node: the report lands at `start` at every time; each party in the ladder's order of time
-/// is reached by a hop that fires for the incident, from a party reached then that answered
-/// (or for want of acknowledgement, whether it answered or not), or by a standing link from
-/// a party reached then. Returns when each is answered, by node.
+/// node: the report lands at `start` at every time; each party is reached the way the ladder
+/// first reaches it ([`crate::reach::tree`]): by a hop, if whoever was paged at its `from`
+/// answered (or whether or not, for a hop that fires for want of acknowledgement), or by a
+/// standing link whenever its source is reached. A party reached at `t` on the ladder is
+/// answered for a report made at `r` when it answers at `r + t`.
 fn flow(
     m: &Model,
     g: &Graph,
@@ -530,52 +531,34 @@ fn flow(
     l: &Ladder,
     start: N,
     answers: &[Answer],
-) -> Vec<(N, Week)> {
-    let mut order: Vec<(u64, N)> = l
-        .reached()
-        .filter_map(|(n, r)| r.at.seconds().map(|t| (t, n)))
-        .collect();
-    order.sort();
+) -> Answered {
     let mut reached: crate::model::Map<N, Week> = crate::model::Map::default();
-    let mut answered: crate::model::Map<N, Week> = crate::model::Map::default();
-    let at = |n: N| l.reach(n).and_then(|r| r.at.seconds()).unwrap_or(0);
-    for &(t, x) in &order {
-        let r = if x == start {
-            Week::all()
-        } else {
-            let mut parts: Vec<Week> = Vec::new();
-            for e in g.graph.edges_directed(x, Direction::Incoming) {
-                let u = e.source();
+    let mut answered: Answered = Vec::new();
+    let mut answered_at: crate::model::Map<N, Week> = crate::model::Map::default();
+    for (x, by) in crate::reach::tree::tree_order(l, g) {
+        let Some(t) = l.reach(x).and_then(|r| r.at.seconds()) else {
+            continue;
+        };
+        let r = match by {
+            None if x == start => Week::all(),
+            None => continue,
+            Some(e) => {
+                let (u, _, via) = g.edge(e);
                 let Some(ru) = reached.get(&u) else { continue };
-                match *e.weight() {
-                    Via::Hop(h) => {
-                        if crate::reach::ladder::fires(m, inc, h, Time::At(at(u))).is_none() {
-                            continue;
-                        }
-                        let timer =
-                            matches!(inc.when(m, m[h].when.as_ref()), Truth::Holds(c) if c > 0);
-                        if timer {
-                            parts.push(ru.clone());
-                        } else if let Some(au) = answered.get(&u) {
-                            parts.push(au.clone());
-                        }
-                    }
-                    via if via.certain() => parts.push(ru.clone()),
-                    _ => {}
+                match via {
+                    Via::Hop(h) if hours::timer(m, inc, h) => ru.clone(),
+                    Via::Hop(_) => answered_at.get(&u).cloned().unwrap_or_default(),
+                    _ => ru.clone(),
                 }
             }
-            Week::union_all(parts.iter())
         };
         let a = r.intersect(&answers[x.index()].times().shift(-(t as i64)));
         reached.insert(x, r);
-        answered.insert(x, a);
+        answered_at.insert(x, a.clone());
+        answered.push((x, a));
     }
-    let sorted = |map: crate::model::Map<N, Week>| {
-        let mut v: Vec<(N, Week)> = map.into_iter().collect();
-        v.sort_by_key(|(n, _)| *n);
-        v
-    };
-    sorted(answered)
+    answered.sort_by_key(|(n, _)| *n);
+    answered
 }
 
 fn get(v: &[(N, Week)], n: N) -> Option<&Week> {
@@ -590,8 +573,11 @@ fn levels(cx: &Context, g: &Graph, v: &Views, starts: &[(PocId, N)], out: &mut V
     if m.escalations.is_empty() {
         return;
     }
-    // Climbs: one per level and point of contact; the flows: one per climb and view.
+    // Climbs: one per level and point of contact; the flows: one per climb and view. The
+    // budget is that of 64 climbs of the whole graph, and never less than 2^24 edges (a small
+    // policy with many levels is checked through); past it, nothing more is reported.
     let mut budget = Budget::of(g, 64);
+    budget.left = budget.left.max(1 << 24);
     for (s, scale) in m.scales.iter().enumerate() {
         for (i, level) in scale.levels.iter().enumerate() {
             let id = LevelId {
@@ -826,7 +812,7 @@ fn slow(
             Code::SlowAtSomeHours,
             level.id,
             format!(
-                "`{name}` reaches `{who}` after {} {words}, target {}",
+                "`{name}` reaches `{who}` after {} for a report made {words}, target {}",
                 show_seconds(t + delay),
                 show_seconds(target.max)
             ),

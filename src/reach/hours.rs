@@ -84,6 +84,11 @@ pub fn stretches(
     let mut out: Vec<Seen> = Vec::new();
     for (i, &c) in cuts.iter().enumerate() {
         let next = cuts.get(i + 1).copied().unwrap_or(end);
+        // Two zones that change on the same day leave a stretch of hours between them: its
+        // offsets are those of a stretch beside it, for most of that day.
+        if next.duration_since(c).as_secs() < 86_400 && cuts.len() > 1 {
+            continue;
+        }
         let from = day(c);
         let to = day(next).yesterday().unwrap_or(from).max(from);
         let key = offsets(c);
@@ -244,11 +249,9 @@ pub fn open(
         return Week::all();
     }
     let offset = i64::from(tz.to_offset(stretch.at).seconds());
-    // The local Monday of the stretch's week, for its holidays.
-    let local = tz.to_datetime(stretch.at).date();
-    let monday = local
-        .checked_sub(jiff::Span::new().days(i64::from(local.weekday().to_monday_zero_offset())))
-        .unwrap_or(local);
+    // The Monday of a holiday week, in every zone: the dates of the week are the same days
+    // wherever they are kept.
+    let monday = stretch.from;
     let mut days = [0u8, 1, 2, 3, 4, 5, 6];
     if let Some(c) = holidays
         && !stretch.holidays.is_empty()
@@ -289,6 +292,16 @@ pub fn open(
     Week::union_all(parts.iter())
 }
 
+/// Whether a hop applies to an incident only once a timer has run (`not acknowledged after
+/// 30m`): a paging tool fires it whether anyone answered its `from` or not. Any other hop is
+/// made by whoever answered.
+pub fn timer(model: &Model, incident: &super::Incident, hop: crate::model::HopId) -> bool {
+    matches!(
+        incident.when(model, model[hop].when.as_ref()),
+        super::Truth::Holds(c) if c > 0
+    )
+}
+
 /// The zone a declaration states, or UTC (as `imp simulate` reads it).
 fn zone(tz: Option<&crate::model::TimeZone>) -> jiff::tz::TimeZone {
     tz.map_or(jiff::tz::TimeZone::UTC, |t| t.tz.clone())
@@ -298,36 +311,45 @@ fn windows(hours: &[crate::model::Prop<Window>]) -> Vec<&Window> {
     hours.iter().map(|h| &h.value).collect()
 }
 
-/// Every party's answer in a stretch, by node.
+/// Every party's answer in a stretch, by node: the least answers that agree with every
+/// party's rule (a party on a cycle of roles answers only as far as the cycle's other ways
+/// let it). The parties that depend on each other are taken together, in the order of their
+/// strongly connected components (`kosaraju_scc`, iterative), those depended on first; inside
+/// one, a worklist recombines a party whenever one it depends on has changed. An answer only
+/// grows, and has a bounded number of pieces, so the worklist ends.
 pub fn answers(model: &Model, graph: &Graph, stretch: &Stretch) -> Vec<Answer> {
     let n = graph.len();
     let mut done: Vec<Option<Answer>> = vec![None; n];
-    let mut busy = vec![false; n];
-    for root in 0..n {
-        if done[root].is_some() {
+    let deps = petgraph::visit::EdgeFiltered::from_fn(&graph.graph, |e| depends(*e.weight()));
+    let mut queued = vec![false; n];
+    for scc in petgraph::algo::kosaraju_scc(&deps) {
+        if let [u] = scc[..] {
+            let a = combine(model, graph, stretch, u, &done);
+            done[u.index()] = Some(a);
             continue;
         }
-        // An explicit stack: a node is finished once every party it depends on is.
-        let mut stack: Vec<(NodeIndex<u32>, bool)> = vec![(NodeIndex::new(root), false)];
-        while let Some((u, expanded)) = stack.pop() {
-            if done[u.index()].is_some() {
+        let mut scc = scc;
+        scc.sort_unstable();
+        for &u in &scc {
+            done[u.index()] = Some(Answer::never());
+        }
+        let mut queue: std::collections::VecDeque<NodeIndex<u32>> = scc.iter().copied().collect();
+        for &u in &scc {
+            queued[u.index()] = true;
+        }
+        let inside = |x: NodeIndex<u32>| scc.binary_search(&x).is_ok();
+        while let Some(u) = queue.pop_front() {
+            queued[u.index()] = false;
+            let a = combine(model, graph, stretch, u, &done);
+            if done[u.index()].as_ref() == Some(&a) {
                 continue;
             }
-            if expanded {
-                let a = combine(model, graph, stretch, u, &done);
-                busy[u.index()] = false;
-                done[u.index()] = Some(a);
-                continue;
-            }
-            if busy[u.index()] {
-                continue;
-            }
-            busy[u.index()] = true;
-            stack.push((u, true));
-            for e in graph.graph.edges(u) {
-                let v = e.target();
-                if depends(*e.weight()) && done[v.index()].is_none() && !busy[v.index()] {
-                    stack.push((v, false));
+            done[u.index()] = Some(a);
+            for e in graph.graph.edges_directed(u, petgraph::Direction::Incoming) {
+                let v = e.source();
+                if depends(*e.weight()) && inside(v) && !queued[v.index()] {
+                    queued[v.index()] = true;
+                    queue.push_back(v);
                 }
             }
         }

@@ -19,6 +19,7 @@ pub mod graph;
 pub mod hours;
 pub mod incident;
 pub mod ladder;
+pub mod tree;
 pub mod week;
 pub mod zone;
 

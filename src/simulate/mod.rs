@@ -177,86 +177,82 @@ impl Sim<'_> {
 
     /// Who answers for a party at a time: the parties in between, the person, or the gap.
     fn answer(&self, party: Responder, at: Timestamp) -> (Vec<Responder>, Result<PersonId, Gap>) {
-        let mut through = Vec::new();
-        let mut cur = party;
-        // Bounded: a chain of roles held by roles is reported elsewhere if it loops.
-        for _ in 0..16 {
-            let next = match cur {
-                Responder::Person(p) => return (through, Ok(p)),
-                Responder::External(_) => return (through, Err(Gap::Nobody)),
-                Responder::Schedule(s) => return (through, self.on_call(s, at)),
-                Responder::Role(r) => {
-                    let role = &self.m[r];
-                    let holder = role
-                        .held_by
-                        .as_ref()
-                        .and_then(|h| h.of.first().and_then(|x| x.target));
-                    let got = match holder {
-                        Some(RoleHolder::Person(p)) => Ok(p),
-                        Some(RoleHolder::Schedule(s)) => {
-                            through.push(Responder::Schedule(s));
-                            self.on_call(s, at)
-                        }
-                        Some(RoleHolder::Team(t)) => {
-                            cur = Responder::Team(t);
-                            through.push(cur);
-                            continue;
-                        }
-                        Some(RoleHolder::Role(r2)) => {
-                            cur = Responder::Role(r2);
-                            through.push(cur);
-                            continue;
-                        }
-                        None => Err(Gap::Nobody),
-                    };
-                    if got.is_ok() {
-                        return (through, got);
-                    }
-                    // The holder cannot answer: the first backup that can.
-                    for b in role.backup.iter().flat_map(|b| b.iter()) {
-                        let got2 = match b.target {
-                            Some(Backup::Person(p)) => Ok(p),
-                            Some(Backup::Schedule(s)) => self.on_call(s, at),
-                            Some(Backup::Role(r2)) => self.answer(Responder::Role(r2), at).1,
-                            None => continue,
-                        };
-                        if let Ok(p) = got2 {
-                            through.push(match b.target {
-                                Some(Backup::Schedule(s)) => Responder::Schedule(s),
-                                Some(Backup::Role(r2)) => Responder::Role(r2),
-                                _ => Responder::Person(p),
-                            });
-                            return (through, Ok(p));
-                        }
-                    }
-                    return (through, got);
-                }
-                Responder::Team(t) => {
-                    let team = &self.m[t];
-                    if let Some(s) = team.on_call.as_ref().and_then(|s| s.target)
-                        && let Ok(p) = self.on_call(s, at)
-                    {
-                        through.push(Responder::Schedule(s));
-                        return (through, Ok(p));
-                    }
-                    match team.lead.as_ref().and_then(|l| l.target) {
-                        Some(RoleOrPerson::Person(p)) => return (through, Ok(p)),
-                        Some(RoleOrPerson::Role(r)) => Responder::Role(r),
-                        None => return (through, Err(Gap::Nobody)),
-                    }
-                }
-                Responder::PointOfContact(p) => {
-                    let (_, next) = self.poc_target(p, at);
-                    match next {
-                        Some(n) => n,
-                        None => return (through, Err(Gap::Nobody)),
-                    }
-                }
-            };
-            through.push(next);
-            cur = next;
+        self.answer_depth(party, at, 0)
+    }
+
+    /// [`Sim::answer`], `depth` parties deep: a chain of roles held by roles is bounded (one
+    /// that loops is reported elsewhere).
+    fn answer_depth(
+        &self,
+        party: Responder,
+        at: Timestamp,
+        depth: u32,
+    ) -> (Vec<Responder>, Result<PersonId, Gap>) {
+        if depth > 16 {
+            return (Vec::new(), Err(Gap::Nobody));
         }
-        (through, Err(Gap::Nobody))
+        // A party it passes the page to, with that party in front of the way.
+        let via = |next: Responder| {
+            let (mut through, got) = self.answer_depth(next, at, depth + 1);
+            through.insert(0, next);
+            (through, got)
+        };
+        match party {
+            Responder::Person(p) => (Vec::new(), Ok(p)),
+            Responder::External(_) => (Vec::new(), Err(Gap::Nobody)),
+            Responder::Schedule(s) => (Vec::new(), self.on_call(s, at)),
+            Responder::Role(r) => {
+                let role = &self.m[r];
+                // Each holder in turn (`any [..]`: whichever answers), then the backups.
+                let mut first: Option<(Vec<Responder>, Result<PersonId, Gap>)> = None;
+                for h in role
+                    .held_by
+                    .iter()
+                    .flat_map(|h| h.of.iter().filter_map(|x| x.target))
+                {
+                    let got = match h {
+                        RoleHolder::Person(p) => (Vec::new(), Ok(p)),
+                        RoleHolder::Schedule(s) => via(Responder::Schedule(s)),
+                        RoleHolder::Team(t) => via(Responder::Team(t)),
+                        RoleHolder::Role(r2) => via(Responder::Role(r2)),
+                    };
+                    if got.1.is_ok() {
+                        return got;
+                    }
+                    first.get_or_insert(got);
+                }
+                for b in role.backup.iter().flat_map(|b| b.iter()) {
+                    let got = match b.target {
+                        Some(Backup::Person(p)) => (vec![Responder::Person(p)], Ok(p)),
+                        Some(Backup::Schedule(s)) => via(Responder::Schedule(s)),
+                        Some(Backup::Role(r2)) => via(Responder::Role(r2)),
+                        None => continue,
+                    };
+                    if got.1.is_ok() {
+                        return got;
+                    }
+                }
+                first.unwrap_or((Vec::new(), Err(Gap::Nobody)))
+            }
+            Responder::Team(t) => {
+                let team = &self.m[t];
+                if let Some(s) = team.on_call.as_ref().and_then(|s| s.target) {
+                    let got = via(Responder::Schedule(s));
+                    if got.1.is_ok() {
+                        return got;
+                    }
+                }
+                match team.lead.as_ref().and_then(|l| l.target) {
+                    Some(RoleOrPerson::Person(p)) => (Vec::new(), Ok(p)),
+                    Some(RoleOrPerson::Role(r)) => via(Responder::Role(r)),
+                    None => (Vec::new(), Err(Gap::Nobody)),
+                }
+            }
+            Responder::PointOfContact(p) => match self.poc_target(p, at).1 {
+                Some(n) => via(n),
+                None => (Vec::new(), Err(Gap::Nobody)),
+            },
+        }
     }
 
     /// Who takes a report at a point of contact: in its hours, who staffs it; outside them,
@@ -303,14 +299,17 @@ impl Sim<'_> {
         if let Some(regions) = &sched.follow_the_sun
             && depth < 8
         {
+            // The first region in its working hours whose rota has someone on call; else the
+            // rota's own `rotate`.
             for r in regions.iter().filter_map(|r| r.target) {
                 let region = &self.m[r];
                 let tz = clock::zone_of(region.timezone.as_ref().map(|t| &t.value));
                 let ws: Vec<&Window> = region.hours.iter().map(|h| &h.value).collect();
                 if clock::open_at(&ws, &tz, &[], at)
                     && let Some(rs) = region.on_call.as_ref().and_then(|o| o.target)
+                    && let Ok(p) = self.on_call_depth(rs, at, depth + 1)
                 {
-                    return self.on_call_depth(rs, at, depth + 1);
+                    return Ok(p);
                 }
             }
             if sched.rotate.is_none() {
@@ -367,6 +366,33 @@ impl Sim<'_> {
             fallback,
             gap,
         });
+    }
+}
+
+/// A hop of the ladder: the hop, when it fires, the party it pages, and the hops before it.
+type Paged = (HopId, Option<i64>, Responder, Vec<HopId>);
+
+/// The party of the graph a hop can name, or `None` (a region, a channel: they pass a page
+/// on, and answer whenever they are reached).
+fn responder_of(loc: Loc) -> Option<Responder> {
+    Some(match loc {
+        Loc::Role(x) => Responder::Role(x),
+        Loc::Person(x) => Responder::Person(x),
+        Loc::Team(x) => Responder::Team(x),
+        Loc::PointOfContact(x) => Responder::PointOfContact(x),
+        Loc::Schedule(x) => Responder::Schedule(x),
+        Loc::External(x) => Responder::External(x),
+        _ => return None,
+    })
+}
+
+/// Whether someone answers for a party: a person is named, or a rota whose turn cannot be
+/// told has someone on call, or the party is an outside one (it answers at every hour).
+fn answers(party: Responder, who: Result<PersonId, Gap>) -> bool {
+    match who {
+        Ok(_) | Err(Gap::NoTurn(_)) => true,
+        Err(Gap::Nobody) => matches!(party, Responder::External(_)),
+        Err(Gap::NotStaffed(_) | Gap::NotMade(_)) => false,
     }
 }
 
@@ -470,11 +496,42 @@ fn ladders(sim: &mut Sim<'_>) {
     ) else {
         return;
     };
-    let mut hops: Vec<(HopId, Option<i64>, Responder, Vec<HopId>)> = Vec::new();
-    for (n, r) in ladder.reached() {
-        let Some(e) = r.by else { continue };
-        let (_, _, via) = graph.edge(e);
-        let Via::Hop(h) = via else { continue };
+    // Along the ladder's tree, parent first: whether each party is reached (a hop is made by
+    // whoever answered at its `from`; a timer's hop, a paging tool's, whoever answered; a
+    // standing link whenever its source is reached) and whether someone answers it then, as
+    // the checks of every hour of the week read it.
+    let known = sim.inc.known();
+    let at_of = |n: petgraph::graph::NodeIndex<u32>| {
+        ladder
+            .reach(n)
+            .and_then(|r| r.at.seconds())
+            .and_then(|s| i64::try_from(s).ok())
+    };
+    let mut state: crate::model::Map<petgraph::graph::NodeIndex<u32>, (bool, bool)> =
+        crate::model::Map::default();
+    let mut hops: Vec<(Paged, bool)> = Vec::new();
+    for (n, by) in reach::tree::tree_order(&ladder, &graph) {
+        let reached = match by {
+            None => true,
+            Some(e) => {
+                let (u, _, via) = graph.edge(e);
+                let (ru, au) = state.get(&u).copied().unwrap_or((false, false));
+                match via {
+                    Via::Hop(h) => ru && (au || reach::hours::timer(m, &known, h)),
+                    _ => ru,
+                }
+            }
+        };
+        let answered = reached
+            && responder_of(graph.loc(n)).is_none_or(|r| {
+                let (_, who) = sim.answer(r, sim.at(at_of(n)));
+                answers(r, who)
+            });
+        state.insert(n, (reached, answered));
+        let Some(e) = by else { continue };
+        let Via::Hop(h) = graph.edge(e).2 else {
+            continue;
+        };
         let Some(to) = m[h].to.target else { continue };
         let path: Vec<HopId> = ladder
             .path(&graph, n)
@@ -484,37 +541,13 @@ fn ladders(sim: &mut Sim<'_>) {
                 _ => None,
             })
             .collect();
-        let after = r.at.seconds().and_then(|s| i64::try_from(s).ok());
-        hops.push((h, after, to, path));
+        hops.push(((h, at_of(n), to, path), reached));
     }
-    hops.sort_by_key(|(h, after, _, _)| (after.is_none(), *after, *h));
-    // A hop is made by whoever answered at its `from`, a timer's hop whoever answered (as the
-    // checks of every hour of the week read it): in order of time, each party paged with
-    // whether someone answered (`None`: paged by no hop that was made).
-    let mut state: Vec<(Responder, Option<bool>)> = sim
-        .pages
-        .iter()
-        .map(|p| (p.party, Some(p.gap.is_none())))
-        .collect();
-    let mut not_made: Vec<HopId> = Vec::new();
-    let known = sim.inc.known();
-    for (h, after, to, path) in &hops {
-        let hop = &m[*h];
-        let timer = matches!(known.when(m, hop.when.as_ref()), Truth::Holds(c) if c > 0);
-        let from = hop.from.target;
-        let paged = from.and_then(|f| state.iter().rev().find(|(r, _)| *r == f).map(|(_, s)| *s));
-        let made = match paged {
-            // Reached by a standing link (a team's lead), not paged on its own.
-            None => true,
-            Some(None) => false,
-            Some(Some(answered)) => answered || timer,
-        };
-        if made {
+    hops.sort_by_key(|((h, after, ..), _)| (after.is_none(), *after, *h));
+    for ((h, after, to, path), made) in &hops {
+        if *made {
             sim.page(*after, path.clone(), Cause::Hop { hop: *h, retry: 0 }, *to);
-            let ok = sim.pages.last().is_some_and(|p| p.gap.is_none());
-            state.push((*to, Some(ok)));
-        } else if let Some(f) = from {
-            not_made.push(*h);
+        } else if let Some(f) = m[*h].from.target {
             sim.pages.push(Page {
                 after: *after,
                 path: path.clone(),
@@ -526,10 +559,9 @@ fn ladders(sim: &mut Sim<'_>) {
                 fallback: None,
                 gap: Some(Gap::NotMade(f)),
             });
-            state.push((*to, None));
         }
     }
-    hops.retain(|(h, ..)| !not_made.contains(h));
+    let hops: Vec<Paged> = hops.into_iter().filter(|x| x.1).map(|(p, _)| p).collect();
     for (e, esc) in m.escalations.iter().enumerate() {
         let Some(rep) = &esc.repeat else { continue };
         let mine: Vec<_> = hops
