@@ -20,12 +20,14 @@
 //!   earliest time.
 //!
 //! A party is reached at the earliest of these times over every way to it (Dijkstra's
-//! algorithm on these monotone delays, with a heap: iterative, `O(E log V)`). A hop whose time
-//! cannot be read as a length (`required`, `24h before board_meeting`) still reaches its
-//! target, at no known time ([`Time::Untimed`]).
+//! algorithm on these monotone delays, with a heap: iterative, `O(E log V)` in the edges and
+//! parties it meets; it keeps only those, so a climb costs what it reaches, not the size of
+//! the graph). A hop whose time cannot be read as a length (`required`, `24h before
+//! board_meeting`) still reaches its target, at no known time ([`Time::Untimed`]).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::collections::hash_map::Entry;
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -33,7 +35,7 @@ use petgraph::visit::EdgeRef;
 use super::graph::{Graph, Via};
 use super::incident::{Incident, Truth};
 use crate::model::bounds::Bounds;
-use crate::model::{HopTiming, Loc, Model};
+use crate::model::{HopTiming, Loc, Map, Model};
 
 /// When a party is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -88,16 +90,21 @@ impl Budget {
     }
 }
 
-/// Who an incident reaches, and when.
-#[derive(Debug, Clone)]
+/// Who an incident reaches, and when: only the parties reached, in node order, so that a
+/// ladder costs what it reaches, not the whole graph.
+#[derive(Debug, Clone, Default)]
 pub struct Ladder {
-    reached: Vec<Option<Reach>>,
+    /// The nodes reached, ascending.
+    nodes: Vec<u32>,
+    /// How each of `nodes` was reached.
+    reach: Vec<Reach>,
 }
 
 impl Ladder {
     /// How a party was reached, if it was.
     pub fn reach(&self, n: NodeIndex<u32>) -> Option<Reach> {
-        self.reached.get(n.index()).copied().flatten()
+        let n = u32::try_from(n.index()).ok()?;
+        self.nodes.binary_search(&n).ok().map(|i| self.reach[i])
     }
 
     /// The edges from a starting party to `n`, in the order travelled (empty for a starting
@@ -108,7 +115,7 @@ impl Ladder {
         while let Some(Reach { by: Some(e), .. }) = self.reach(at) {
             out.push(e);
             at = graph.edge(e).0;
-            if out.len() > graph.len() {
+            if out.len() > self.nodes.len() {
                 break;
             }
         }
@@ -118,10 +125,26 @@ impl Ladder {
 
     /// Every party reached, in node order.
     pub fn reached(&self) -> impl Iterator<Item = (NodeIndex<u32>, Reach)> + '_ {
-        self.reached
+        self.nodes
             .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.map(|r| (NodeIndex::new(i), r)))
+            .zip(&self.reach)
+            .map(|(&n, &r)| (NodeIndex::new(n as usize), r))
+    }
+
+    /// Where `n` stands among the parties reached (its place in [`Ladder::reached`]), if it
+    /// was reached.
+    pub fn rank(&self, n: NodeIndex<u32>) -> Option<usize> {
+        let n = u32::try_from(n.index()).ok()?;
+        self.nodes.binary_search(&n).ok()
+    }
+
+    /// How many parties were reached.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
     }
 }
 
@@ -172,50 +195,70 @@ pub fn climb(
     follow: impl Fn(Via) -> bool,
     budget: &mut Budget,
 ) -> Option<Ladder> {
+    /// A party met on the way: how it is reached so far, and whether that is final.
+    struct Slot {
+        reach: Reach,
+        done: bool,
+    }
     let n = graph.len();
-    let mut reached: Vec<Option<Reach>> = vec![None; n];
-    let mut done = vec![false; n];
+    // Only the parties met are kept: a climb that reaches ten parties of a million-node
+    // graph touches ten slots, not a million.
+    let mut met: Map<u32, Slot> = Map::default();
     let mut heap: BinaryHeap<Reverse<(Time, u32)>> = BinaryHeap::new();
     for &s in starts {
-        if s.index() < n && reached[s.index()].is_none() {
-            reached[s.index()] = Some(Reach {
-                at: Time::At(0),
-                by: None,
+        if s.index() < n
+            && let Entry::Vacant(v) = met.entry(s.index() as u32)
+        {
+            v.insert(Slot {
+                reach: Reach {
+                    at: Time::At(0),
+                    by: None,
+                },
+                done: false,
             });
             heap.push(Reverse((Time::At(0), s.index() as u32)));
         }
     }
     while let Some(Reverse((at, u))) = heap.pop() {
-        let u = NodeIndex::new(u as usize);
-        if done[u.index()] {
-            continue;
+        match met.get_mut(&u) {
+            Some(slot) if !slot.done => slot.done = true,
+            _ => continue,
         }
-        done[u.index()] = true;
+        let u = NodeIndex::new(u as usize);
         for e in graph.graph.edges(u) {
             budget.left = budget.left.checked_sub(1)?;
-            let v = e.target();
-            if done[v.index()] {
+            let v = e.target().index() as u32;
+            let known = met.get(&v);
+            if known.is_some_and(|s| s.done) {
                 continue;
             }
             let t = match *e.weight() {
                 Via::Hop(h) => match fires(model, incident, h, at) {
-                    Some(t) => t.plus(answers_in(model, graph.loc(v))),
+                    Some(t) => t.plus(answers_in(model, graph.loc(e.target()))),
                     None => continue,
                 },
                 via if follow(via) => at,
                 _ => continue,
             };
-            let better = reached[v.index()].is_none_or(|r| t < r.at);
-            if better {
-                reached[v.index()] = Some(Reach {
-                    at: t,
-                    by: Some(e.id()),
-                });
-                heap.push(Reverse((t, v.index() as u32)));
+            if known.is_none_or(|s| t < s.reach.at) {
+                met.insert(
+                    v,
+                    Slot {
+                        reach: Reach {
+                            at: t,
+                            by: Some(e.id()),
+                        },
+                        done: false,
+                    },
+                );
+                heap.push(Reverse((t, v)));
             }
         }
     }
-    Some(Ladder { reached })
+    let mut all: Vec<(u32, Reach)> = met.into_iter().map(|(k, s)| (k, s.reach)).collect();
+    all.sort_unstable_by_key(|&(k, _)| k);
+    let (nodes, reach) = all.into_iter().unzip();
+    Some(Ladder { nodes, reach })
 }
 
 #[cfg(test)]
