@@ -29,7 +29,7 @@ use crate::model::{
     Quorum, RefTarget, RoleHolder, RoleId, Set, When,
 };
 use crate::reach::ladder::fires;
-use crate::reach::{Budget, Graph, Incident, Ladder, Time, Via, climb, report_starts};
+use crate::reach::{Budget, Graph, Incident, Ladder, Scratch, Time, Via, climb_in, report_starts};
 use crate::source::Span;
 
 type N = NodeIndex<u32>;
@@ -42,6 +42,7 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         budget: Budget::of(&g, 64),
         g,
         spent: false,
+        scratch: Scratch::default(),
     };
     if !(m.points_of_contact.is_empty() && m.channels.is_empty()) {
         let top = top_incident(m);
@@ -68,6 +69,8 @@ struct Walk<'a, 'c> {
     g: Graph,
     budget: Budget,
     spent: bool,
+    /// The working memory of the climbs, kept between them.
+    scratch: Scratch,
 }
 
 impl Walk<'_, '_> {
@@ -75,7 +78,8 @@ impl Walk<'_, '_> {
         if self.spent {
             return None;
         }
-        let l = climb(
+        let l = climb_in(
+            &mut self.scratch,
             self.cx.model,
             &self.g,
             incident,
