@@ -869,6 +869,8 @@ fn obligations(w: &mut Walk, out: &mut Vec<Diagnostic>) {
         let Some(ladder) = w.climb(&incident, &starts) else {
             return;
         };
+        // Where the report stops, found once for every obligation of the key it fails.
+        let mut end: Option<Option<N>> = None;
         for &o in &by_key[&key] {
             let ob = &m.obligations[o];
             let Some(owner) = ob.owner.as_ref().and_then(|x| x.value.target) else {
@@ -896,7 +898,12 @@ fn obligations(w: &mut Walk, out: &mut Vec<Diagnostic>) {
                 .label("its owner never hears of the incident")
                 .with_secondary(owner_span, "the owner, not reached")
                 .help("add a hop that applies to the incidents that trigger it to its owner (`hop ciso -> dpo within 1h when severity >= sev2`), or make the owner a party those incidents reach");
-            evidence.insert(o, w.stops(&ladder, d));
+            let end = *end.get_or_insert_with(|| w.dead_end(&ladder));
+            let d = match end {
+                Some(n) => w.steps(&ladder, n, d),
+                None => d,
+            };
+            evidence.insert(o, d);
         }
     }
     for (o, done) in reached.iter().enumerate() {
