@@ -638,3 +638,78 @@ fn fuzz_regressions_check_cleanly() {
         assert_eq!(first, second, "{name}: not deterministic");
     }
 }
+
+/// A policy of `n` people escalating to each other in one chain of hops, from the desk every
+/// report lands at to an outside party; the level's decider is off the chain. The people are
+/// split over files of 100 000, each well under the size limit.
+fn chain_policy(n: usize) -> std::path::PathBuf {
+    use std::fmt::Write as _;
+    let dir = temp_dir(&format!("chain-{n}"));
+    let scheme = "policy \"P\" {\n  version \"1.0\"\n  owner boss\n  approved_by boss on 2026-03-01\n  review every 12mo\n}\n\
+        person zed \"Zed\" { email \"zed@x.example\" }\n\
+        role boss \"Boss\" { held_by zed; authority [declare_crisis] }\n\
+        external regulator \"Regulator\" { kind regulator }\n\
+        point_of_contact desk \"Desk\" { held_by p0 }\n\
+        channel line \"Line\" { kind email; email \"s@x.example\"; audience all_staff; lands_at desk }\n\
+        scale severity \"S\" {\n  level sev1 \"A\" { acknowledge within 15m; decided_by boss }\n}\n";
+    std::fs::write(dir.join("scheme.imp"), scheme).expect("write");
+    for (k, start) in (0..n).step_by(100_000).enumerate() {
+        let mut people = String::new();
+        for i in start..n.min(start + 100_000) {
+            let _ = writeln!(
+                people,
+                "person p{i} \"P{i}\" {{ email \"p{i}@x.example\" }}"
+            );
+        }
+        std::fs::write(dir.join(format!("people{k}.imp")), people).expect("write");
+    }
+    let mut chain = String::from("escalation chain \"Chain\" {\n  hop desk -> p0 within 1m\n");
+    for i in 1..n {
+        let _ = writeln!(chain, "  hop p{} -> p{i} within 1m", i - 1);
+    }
+    let _ = writeln!(chain, "  hop p{} -> regulator within 1m\n}}", n - 1);
+    std::fs::write(dir.join("chain.imp"), chain).expect("write");
+    dir
+}
+
+/// A policy of hundreds of thousands of parties (a million with `IMP_MILLION_NODES=1`, best
+/// with `cargo test --release`) is checked through on a main thread of 1 MiB of stack, with
+/// `--jobs 1` so that the checks run there: every walk over the party graph is iterative. The
+/// level whose decider is off the chain is found, with the whole chain as its evidence.
+#[test]
+fn a_chain_of_200_000_parties_checks_on_a_small_stack() {
+    let n = if std::env::var_os("IMP_MILLION_NODES").is_some() {
+        1_000_000
+    } else {
+        200_000
+    };
+    let dir = chain_policy(n);
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -s 1024 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_imp"))
+        .args(["check", "--jobs", "1", "--format", "json"])
+        .arg(&dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the imp binary runs");
+    assert_eq!(code(&o), 1, "stderr: {}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "stderr: {}", stderr(&o));
+    let v = json(&o);
+    let found: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "IMP1704")
+        .collect();
+    assert_eq!(found.len(), 1, "{:?}", codes(&v));
+    assert_eq!(
+        found[0]["message"],
+        "a `sev1` report does not reach its decider `boss`"
+    );
+    // The evidence is the path to where the report stops: the desk, every hop of the chain,
+    // and the regulator at its end.
+    let labels = found[0]["labels"].as_array().expect("labels");
+    assert!(labels.len() > n, "{} labels", labels.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -34,8 +34,9 @@ use super::{Bounds, Context};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Destination, LevelId, Loc, Model, PocId, RefTarget, ScaleId};
 use crate::reach::hours::{self, Answer, Stretch};
+use crate::reach::ladder::{Scratch, climb_in};
 use crate::reach::week::{Week, show};
-use crate::reach::{Budget, Graph, Incident, Ladder, Via, climb, policy_zone};
+use crate::reach::{Budget, Graph, Incident, Ladder, Via, policy_zone};
 use crate::source::HasSpan;
 use crate::source::Span;
 
@@ -578,6 +579,7 @@ fn levels(cx: &Context, g: &Graph, v: &Views, starts: &[(PocId, N)], out: &mut V
     // policy with many levels is checked through); past it, nothing more is reported.
     let mut budget = Budget::of(g, 64);
     budget.left = budget.left.max(1 << 24);
+    let mut scratch = Scratch::default();
     for (s, scale) in m.scales.iter().enumerate() {
         for (i, level) in scale.levels.iter().enumerate() {
             let id = LevelId {
@@ -590,7 +592,15 @@ fn levels(cx: &Context, g: &Graph, v: &Views, starts: &[(PocId, N)], out: &mut V
                 continue;
             }
             for &(p, start) in starts {
-                let Some(l) = climb(m, g, &inc, &[start], Via::certain, &mut budget) else {
+                let Some(l) = climb_in(
+                    &mut scratch,
+                    m,
+                    g,
+                    &inc,
+                    &[start],
+                    Via::certain,
+                    &mut budget,
+                ) else {
                     return;
                 };
                 if unreached(cx, g, v, &inc, &l, p, start, level, &tgts, out)

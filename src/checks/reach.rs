@@ -29,7 +29,7 @@ use crate::model::{
     Quorum, RefTarget, RoleHolder, RoleId, Set, When,
 };
 use crate::reach::ladder::fires;
-use crate::reach::{Budget, Graph, Incident, Ladder, Time, Via, climb, report_starts};
+use crate::reach::{Budget, Graph, Incident, Ladder, Scratch, Time, Via, climb_in, report_starts};
 use crate::source::Span;
 
 type N = NodeIndex<u32>;
@@ -42,6 +42,7 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         budget: Budget::of(&g, 64),
         g,
         spent: false,
+        scratch: Scratch::default(),
     };
     if !(m.points_of_contact.is_empty() && m.channels.is_empty()) {
         let top = top_incident(m);
@@ -68,6 +69,8 @@ struct Walk<'a, 'c> {
     g: Graph,
     budget: Budget,
     spent: bool,
+    /// The working memory of the climbs, kept between them.
+    scratch: Scratch,
 }
 
 impl Walk<'_, '_> {
@@ -75,7 +78,8 @@ impl Walk<'_, '_> {
         if self.spent {
             return None;
         }
-        let l = climb(
+        let l = climb_in(
+            &mut self.scratch,
             self.cx.model,
             &self.g,
             incident,
@@ -106,6 +110,7 @@ impl Walk<'_, '_> {
     }
 
     /// The nodes a party is reached at: a team by itself, its lead or its on-call rota.
+    /// Sorted, see [`sorted`].
     fn engaged(&self, loc: Loc) -> Vec<N> {
         let mut out: Vec<N> = self.node(loc).into_iter().collect();
         if let Loc::Team(t) = loc {
@@ -122,7 +127,7 @@ impl Walk<'_, '_> {
                 .map(Loc::Schedule);
             out.extend(lead.into_iter().chain(rota).filter_map(|l| self.node(l)));
         }
-        out
+        sorted(out)
     }
 
     fn name(&self, n: N) -> &str {
@@ -133,13 +138,22 @@ impl Walk<'_, '_> {
         decl(self.cx.model, self.g.loc(n)).map_or(Span::at(0), |d| self.cx.head(d))
     }
 
-    /// The first of `targets` a ladder reaches, the earliest.
+    /// The first of `targets` (sorted, see [`sorted`]) a ladder reaches, the earliest; the
+    /// smaller of the two is walked, the larger searched.
     fn first_reached(&self, l: &Ladder, targets: &[N]) -> Option<N> {
-        targets
-            .iter()
-            .filter_map(|&t| l.reach(t).map(|r| (r.at, t)))
-            .min()
-            .map(|(_, t)| t)
+        debug_assert!(targets.is_sorted());
+        if targets.len() <= l.len() {
+            targets
+                .iter()
+                .filter_map(|&t| l.reach(t).map(|r| (r.at, t)))
+                .min()
+        } else {
+            l.reached()
+                .filter(|(n, _)| targets.binary_search(n).is_ok())
+                .map(|(n, r)| (r.at, n))
+                .min()
+        }
+        .map(|(_, t)| t)
     }
 
     /// The path to `to` as evidence: a step for where it starts and one for each link.
@@ -282,6 +296,14 @@ pub(super) fn link(cx: &Context, g: &Graph, a: N, b: N, via: Via) -> (Span, &'st
     found.unwrap_or((decl(m, lb).map_or(Span::at(0), |d| cx.head(d)), "then"))
 }
 
+/// Nodes sorted and each once: a set of targets that [`Walk::first_reached`] and [`spofs`]
+/// search in `O(log n)`, whatever its size.
+fn sorted(mut v: Vec<N>) -> Vec<N> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// When a party is reached, for a step: `15m`, `0m`.
 pub(super) fn when(l: &Ladder, n: N) -> String {
     match l.reach(n).map(|r| r.at) {
@@ -414,12 +436,12 @@ fn points_of_contact(w: &mut Walk, top: &Incident, out: &mut Vec<Diagnostic>) {
         return;
     };
     let team = *team;
-    let targets: Vec<N> = isirt.iter().flat_map(|(_, t)| t.iter().copied()).collect();
+    let targets = sorted(isirt.iter().flat_map(|(_, t)| t.iter().copied()).collect());
     for (i, p) in cx.model.points_of_contact.iter().enumerate() {
         let Some(start) = w.node(Loc::PointOfContact(crate::model::PocId(i as u32))) else {
             continue;
         };
-        if targets.contains(&start) {
+        if targets.binary_search(&start).is_ok() {
             continue;
         }
         let Some(ladder) = w.climb(top, &[start]) else {
@@ -510,30 +532,34 @@ fn single_holder(cx: &Context, r: RoleId) -> Option<PersonId> {
 /// The parties whose absence alone cuts every path of a ladder from `starts` to all of
 /// `targets`, in the order of travel: people, and roles that come down to one person. The
 /// dominators of a sink behind the targets, in the graph of the links the ladder follows
-/// (`simple_fast`, iterative).
+/// (`simple_fast`, iterative). `targets` is sorted ([`sorted`]); the work is that of the
+/// ladder, not of the whole graph.
 fn spofs(w: &mut Walk, incident: &Incident, l: &Ladder, starts: &[N], targets: &[N]) -> Vec<N> {
+    debug_assert!(targets.is_sorted());
     let m = w.cx.model;
     let reached: Vec<(N, crate::reach::Reach)> = l.reached().collect();
     if !w.charge(reached.len()) {
         return Vec::new();
     }
-    let mut local: Vec<Option<u32>> = vec![None; w.g.len()];
+    // The local graph: the root, the sink, then the parties reached in the ladder's order,
+    // so that a party's node is its rank in the ladder (no map of the whole graph).
     let mut dg: DiGraph<(), (), u32> = DiGraph::with_capacity(reached.len() + 2, 0);
     let root = dg.add_node(());
     let sink = dg.add_node(());
     let mut back: Vec<N> = Vec::with_capacity(reached.len());
     for &(n, _) in &reached {
-        local[n.index()] = Some(dg.add_node(()).index() as u32);
+        dg.add_node(());
         back.push(n);
     }
-    let at = |n: N| NodeIndex::<u32>::new(local[n.index()].map_or(0, |x| x as usize));
+    let local = |n: N| l.rank(n).map(|k| NodeIndex::<u32>::new(k + 2));
+    let at = |n: N| local(n).unwrap_or(NodeIndex::new(0));
     let mut work = 0usize;
     let mut edges = Vec::new();
     for &(u, r) in &reached {
         for e in w.g.graph.edges(u) {
             work += 1;
             let v = e.target();
-            if local[v.index()].is_none() {
+            if local(v).is_none() {
                 continue;
             }
             let ok = match *e.weight() {
@@ -552,23 +578,34 @@ fn spofs(w: &mut Walk, incident: &Incident, l: &Ladder, starts: &[N], targets: &
         dg.add_edge(a, b, ());
     }
     for &s in starts {
-        if local[s.index()].is_some() {
-            dg.add_edge(root, at(s), ());
+        if let Some(s) = local(s) {
+            dg.add_edge(root, s, ());
         }
     }
-    for &t in targets {
-        if local[t.index()].is_some() {
-            dg.add_edge(at(t), sink, ());
+    // Into the sink from each target reached (the smaller of the two walked; the dominators
+    // do not depend on the order of the edges).
+    if targets.len() <= reached.len() {
+        for &t in targets {
+            if let Some(t) = local(t) {
+                dg.add_edge(t, sink, ());
+            }
+        }
+    } else {
+        for &(n, _) in &reached {
+            if targets.binary_search(&n).is_ok() {
+                dg.add_edge(at(n), sink, ());
+            }
         }
     }
     let doms = simple_fast(&dg, root);
+    let starts_sorted = sorted(starts.to_vec());
     let Some(chain) = doms.strict_dominators(sink) else {
         return Vec::new();
     };
     let mut cut: Vec<N> = chain
         .filter(|&d| d != root && d != sink)
         .map(|d| back[d.index() - 2])
-        .filter(|n| !starts.contains(n) && !targets.contains(n))
+        .filter(|n| starts_sorted.binary_search(n).is_err() && targets.binary_search(n).is_err())
         .filter(|&n| match w.g.loc(n) {
             Loc::Person(_) => true,
             Loc::Role(r) => single_holder(w.cx, r).is_some(),
@@ -603,8 +640,9 @@ fn isirt_authority(w: &mut Walk, top: &Incident, out: &mut Vec<Diagnostic>) {
     if authority.is_empty() {
         return;
     }
+    let authority = sorted(authority);
     for (team, _) in isirts(w) {
-        if authority.contains(&team) {
+        if authority.binary_search(&team).is_ok() {
             continue;
         }
         let Some(ladder) = w.climb(top, &[team]) else {
@@ -649,7 +687,7 @@ fn levels(w: &mut Walk, out: &mut Vec<Diagnostic>) {
     if let Some(n) = named(w, "crisis_lead") {
         crisis.push((n, w.engaged(w.g.loc(n))));
     }
-    let crisis_targets: Vec<N> = crisis.iter().flat_map(|(_, t)| t.iter().copied()).collect();
+    let crisis_targets = sorted(crisis.iter().flat_map(|(_, t)| t.iter().copied()).collect());
     for (s, scale) in scales(m) {
         for (i, level) in scale.levels.iter().enumerate() {
             let id = LevelId {
@@ -836,6 +874,8 @@ fn obligations(w: &mut Walk, out: &mut Vec<Diagnostic>) {
         let Some(ladder) = w.climb(&incident, &starts) else {
             return;
         };
+        // Where the report stops, found once for every obligation of the key it fails.
+        let mut end: Option<Option<N>> = None;
         for &o in &by_key[&key] {
             let ob = &m.obligations[o];
             let Some(owner) = ob.owner.as_ref().and_then(|x| x.value.target) else {
@@ -863,7 +903,12 @@ fn obligations(w: &mut Walk, out: &mut Vec<Diagnostic>) {
                 .label("its owner never hears of the incident")
                 .with_secondary(owner_span, "the owner, not reached")
                 .help("add a hop that applies to the incidents that trigger it to its owner (`hop ciso -> dpo within 1h when severity >= sev2`), or make the owner a party those incidents reach");
-            evidence.insert(o, w.stops(&ladder, d));
+            let end = *end.get_or_insert_with(|| w.dead_end(&ladder));
+            let d = match end {
+                Some(n) => w.steps(&ladder, n, d),
+                None => d,
+            };
+            evidence.insert(o, d);
         }
     }
     for (o, done) in reached.iter().enumerate() {

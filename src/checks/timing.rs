@@ -33,7 +33,9 @@ use crate::model::{
     StepBody, Within,
 };
 use crate::reach::ladder::fires;
-use crate::reach::{Budget, Graph, Incident, Ladder, Time, Truth, Via, WorkCalendar, climb};
+use crate::reach::{
+    Budget, Graph, Incident, Ladder, Scratch, Time, Truth, Via, WorkCalendar, climb_in,
+};
 use crate::source::Span;
 
 /// The climbs of the whole graph the family may make.
@@ -53,6 +55,7 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         budget: Budget::of(&graph, CLIMBS),
         starts: starts(cx, &graph),
         spent: false,
+        scratch: Scratch::default(),
     };
     too_slow(&mut w, out);
     overlapping(&mut w, out);
@@ -70,6 +73,8 @@ struct Walk<'a, 'b> {
     starts: Vec<NodeIndex<u32>>,
     /// The budget is spent: nothing more is reported.
     spent: bool,
+    /// The working memory of the climbs, kept between them.
+    scratch: Scratch,
 }
 
 /// The slowest way a party is reached: its time at the longest and at the shortest reading,
@@ -85,7 +90,8 @@ impl Walk<'_, '_> {
         if self.spent {
             return None;
         }
-        let l = climb(
+        let l = climb_in(
+            &mut self.scratch,
             self.cx.model,
             self.graph,
             incident,
@@ -171,6 +177,7 @@ fn respond_min(model: &Model, loc: Loc) -> u64 {
 /// the channels; every point of contact when none does.
 fn starts(cx: &Context, g: &Graph) -> Vec<NodeIndex<u32>> {
     let mut out: Vec<NodeIndex<u32>> = Vec::new();
+    let mut seen: crate::model::Set<NodeIndex<u32>> = crate::model::Set::default();
     for c in &cx.model.channels {
         let reporting = c
             .used_for
@@ -182,7 +189,7 @@ fn starts(cx: &Context, g: &Graph) -> Vec<NodeIndex<u32>> {
         if let Some(Destination::PointOfContact(p)) =
             c.lands_at.as_ref().and_then(|l| l.value.target)
             && let Some(n) = g.node(Loc::PointOfContact(p))
-            && !out.contains(&n)
+            && seen.insert(n)
         {
             out.push(n);
         }
@@ -810,6 +817,7 @@ pub(super) fn deadline_needs(cx: &Context, graph: &Graph) -> Vec<Need> {
         graph,
         budget: Budget::of(graph, CLIMBS),
         starts: starts(cx, graph),
+        scratch: Scratch::default(),
         spent: false,
     };
     let m = cx.model;

@@ -20,9 +20,10 @@
 //!   earliest time.
 //!
 //! A party is reached at the earliest of these times over every way to it (Dijkstra's
-//! algorithm on these monotone delays, with a heap: iterative, `O(E log V)`). A hop whose time
-//! cannot be read as a length (`required`, `24h before board_meeting`) still reaches its
-//! target, at no known time ([`Time::Untimed`]).
+//! algorithm on these monotone delays, with a heap: iterative, `O(E log V)` in the edges and
+//! parties it meets; it keeps only those, so a climb costs what it reaches, not the size of
+//! the graph). A hop whose time cannot be read as a length (`required`, `24h before
+//! board_meeting`) still reaches its target, at no known time ([`Time::Untimed`]).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -88,16 +89,21 @@ impl Budget {
     }
 }
 
-/// Who an incident reaches, and when.
-#[derive(Debug, Clone)]
+/// Who an incident reaches, and when: only the parties reached, in node order, so that a
+/// ladder costs what it reaches, not the whole graph.
+#[derive(Debug, Clone, Default)]
 pub struct Ladder {
-    reached: Vec<Option<Reach>>,
+    /// The nodes reached, ascending.
+    nodes: Vec<u32>,
+    /// How each of `nodes` was reached.
+    reach: Vec<Reach>,
 }
 
 impl Ladder {
     /// How a party was reached, if it was.
     pub fn reach(&self, n: NodeIndex<u32>) -> Option<Reach> {
-        self.reached.get(n.index()).copied().flatten()
+        let n = u32::try_from(n.index()).ok()?;
+        self.nodes.binary_search(&n).ok().map(|i| self.reach[i])
     }
 
     /// The edges from a starting party to `n`, in the order travelled (empty for a starting
@@ -108,7 +114,7 @@ impl Ladder {
         while let Some(Reach { by: Some(e), .. }) = self.reach(at) {
             out.push(e);
             at = graph.edge(e).0;
-            if out.len() > graph.len() {
+            if out.len() > self.nodes.len() {
                 break;
             }
         }
@@ -118,10 +124,26 @@ impl Ladder {
 
     /// Every party reached, in node order.
     pub fn reached(&self) -> impl Iterator<Item = (NodeIndex<u32>, Reach)> + '_ {
-        self.reached
+        self.nodes
             .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.map(|r| (NodeIndex::new(i), r)))
+            .zip(&self.reach)
+            .map(|(&n, &r)| (NodeIndex::new(n as usize), r))
+    }
+
+    /// Where `n` stands among the parties reached (its place in [`Ladder::reached`]), if it
+    /// was reached.
+    pub fn rank(&self, n: NodeIndex<u32>) -> Option<usize> {
+        let n = u32::try_from(n.index()).ok()?;
+        self.nodes.binary_search(&n).ok()
+    }
+
+    /// How many parties were reached.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
     }
 }
 
@@ -161,9 +183,99 @@ pub fn answers_in(model: &Model, loc: Loc) -> u64 {
     }
 }
 
+/// The working memory of climbs over one graph, kept between them by a caller that climbs
+/// many times (a check family), so that each climb costs what it reaches: the slots are
+/// allocated once, at the size of the graph, and each climb marks the ones it uses with its
+/// own number instead of clearing them all.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// The number of the current climb; a slot belongs to it when its mark is this.
+    epoch: u32,
+    mark: Vec<u32>,
+    slot: Vec<Slot>,
+    /// The nodes the current climb has met.
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<(Time, u32)>>,
+}
+
+/// A party met on the way: how it is reached so far, and whether that is final.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    reach: Reach,
+    done: bool,
+}
+
+impl Scratch {
+    /// Starts a climb over a graph of `n` nodes.
+    fn begin(&mut self, n: usize) {
+        if self.mark.len() < n {
+            self.mark.resize(n, 0);
+            self.slot.resize(
+                n,
+                Slot {
+                    reach: Reach {
+                        at: Time::At(0),
+                        by: None,
+                    },
+                    done: false,
+                },
+            );
+        }
+        if self.epoch == u32::MAX {
+            self.mark.fill(0);
+            self.epoch = 0;
+        }
+        self.epoch += 1;
+        self.touched.clear();
+        self.heap.clear();
+    }
+
+    fn get(&self, v: u32) -> Option<&Slot> {
+        let i = v as usize;
+        (self.mark[i] == self.epoch).then(|| &self.slot[i])
+    }
+
+    fn set(&mut self, v: u32, slot: Slot) {
+        let i = v as usize;
+        if self.mark[i] != self.epoch {
+            self.mark[i] = self.epoch;
+            self.touched.push(v);
+        }
+        self.slot[i] = slot;
+    }
+
+    /// The ladder of the climb: the nodes met, in node order (sorted, or read off the marks
+    /// in order when the climb met a good part of the graph).
+    fn ladder(&mut self) -> Ladder {
+        let n = self.touched.len();
+        if n.saturating_mul(usize::BITS as usize) > self.mark.len() {
+            let epoch = self.epoch;
+            self.touched.clear();
+            self.touched.extend(
+                self.mark
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &m)| m == epoch)
+                    .map(|(i, _)| i as u32),
+            );
+        } else {
+            self.touched.sort_unstable();
+        }
+        Ladder {
+            reach: self
+                .touched
+                .iter()
+                .map(|&v| self.slot[v as usize].reach)
+                .collect(),
+            nodes: self.touched.clone(),
+        }
+    }
+}
+
 /// Climbs the ladder of an incident from its starting parties (each reached at time 0),
 /// following the hops that count for it and the standing links `follow` accepts. `None` when
-/// the budget is spent.
+/// the budget is spent. A caller that climbs many times keeps a [`Scratch`] and calls
+/// [`climb_in`].
 pub fn climb(
     model: &Model,
     graph: &Graph,
@@ -172,50 +284,87 @@ pub fn climb(
     follow: impl Fn(Via) -> bool,
     budget: &mut Budget,
 ) -> Option<Ladder> {
+    climb_in(
+        &mut Scratch::default(),
+        model,
+        graph,
+        incident,
+        starts,
+        follow,
+        budget,
+    )
+}
+
+/// [`climb`], in the working memory `scratch` (of any earlier climb, over any graph): apart
+/// from the first climb, which sizes it, the cost is that of the parties and edges met.
+pub fn climb_in(
+    scratch: &mut Scratch,
+    model: &Model,
+    graph: &Graph,
+    incident: &Incident,
+    starts: &[NodeIndex<u32>],
+    follow: impl Fn(Via) -> bool,
+    budget: &mut Budget,
+) -> Option<Ladder> {
     let n = graph.len();
-    let mut reached: Vec<Option<Reach>> = vec![None; n];
-    let mut done = vec![false; n];
-    let mut heap: BinaryHeap<Reverse<(Time, u32)>> = BinaryHeap::new();
-    for &s in starts {
-        if s.index() < n && reached[s.index()].is_none() {
-            reached[s.index()] = Some(Reach {
-                at: Time::At(0),
-                by: None,
-            });
-            heap.push(Reverse((Time::At(0), s.index() as u32)));
+    let s = scratch;
+    s.begin(n);
+    for &start in starts {
+        if start.index() < n && s.get(start.index() as u32).is_none() {
+            s.set(
+                start.index() as u32,
+                Slot {
+                    reach: Reach {
+                        at: Time::At(0),
+                        by: None,
+                    },
+                    done: false,
+                },
+            );
+            s.heap.push(Reverse((Time::At(0), start.index() as u32)));
         }
     }
-    while let Some(Reverse((at, u))) = heap.pop() {
-        let u = NodeIndex::new(u as usize);
-        if done[u.index()] {
-            continue;
+    while let Some(Reverse((at, u))) = s.heap.pop() {
+        match s.get(u) {
+            Some(slot) if !slot.done => {
+                let mut slot = *slot;
+                slot.done = true;
+                s.set(u, slot);
+            }
+            _ => continue,
         }
-        done[u.index()] = true;
+        let u = NodeIndex::new(u as usize);
         for e in graph.graph.edges(u) {
             budget.left = budget.left.checked_sub(1)?;
-            let v = e.target();
-            if done[v.index()] {
+            let v = e.target().index() as u32;
+            let known = s.get(v).map(|s| (s.done, s.reach.at));
+            if known.is_some_and(|(done, _)| done) {
                 continue;
             }
             let t = match *e.weight() {
                 Via::Hop(h) => match fires(model, incident, h, at) {
-                    Some(t) => t.plus(answers_in(model, graph.loc(v))),
+                    Some(t) => t.plus(answers_in(model, graph.loc(e.target()))),
                     None => continue,
                 },
                 via if follow(via) => at,
                 _ => continue,
             };
-            let better = reached[v.index()].is_none_or(|r| t < r.at);
-            if better {
-                reached[v.index()] = Some(Reach {
-                    at: t,
-                    by: Some(e.id()),
-                });
-                heap.push(Reverse((t, v.index() as u32)));
+            if known.is_none_or(|(_, r)| t < r) {
+                s.set(
+                    v,
+                    Slot {
+                        reach: Reach {
+                            at: t,
+                            by: Some(e.id()),
+                        },
+                        done: false,
+                    },
+                );
+                s.heap.push(Reverse((t, v)));
             }
         }
     }
-    Some(Ladder { reached })
+    Some(s.ladder())
 }
 
 #[cfg(test)]
@@ -301,6 +450,45 @@ mod tests {
         let text = text.replace("within required", "required");
         let (m, g, l) = ladder(&text, 0);
         assert_eq!(at(&m, &g, &l, 1), Some(Time::Untimed));
+    }
+
+    #[test]
+    fn a_kept_scratch_gives_the_ladders_of_fresh_climbs() {
+        let text = format!(
+            "{PEOPLE}escalation e \"E\" {{\n  hop desk -> rota within 10m\n  hop rota -> ciso within 10m when severity >= sev1\n  hop desk -> isirt within 1h\n}}\n"
+        );
+        let m = model(&text);
+        let g = Graph::new(&m);
+        let desk = g
+            .node(Loc::PointOfContact(crate::model::PocId(0)))
+            .expect("a desk");
+        let isirt = g.node(Loc::Role(crate::model::RoleId(0))).expect("isirt");
+        let level = |index| {
+            Incident::of_level(LevelId {
+                scale: ScaleId(0),
+                index,
+            })
+        };
+        let mut scratch = Scratch::default();
+        let mut budget = Budget::of(&g, 8);
+        for (i, starts) in [(0, [desk]), (1, [desk]), (0, [isirt]), (0, [desk])] {
+            let kept = climb_in(
+                &mut scratch,
+                &m,
+                &g,
+                &level(i),
+                &starts,
+                Via::certain,
+                &mut budget,
+            )
+            .expect("within budget");
+            let fresh = climb(&m, &g, &level(i), &starts, Via::certain, &mut budget)
+                .expect("within budget");
+            let a: Vec<_> = kept.reached().collect();
+            assert_eq!(a, fresh.reached().collect::<Vec<_>>());
+            assert!(a.is_sorted_by_key(|(n, _)| *n));
+            assert_eq!(kept.len(), a.len());
+        }
     }
 
     #[test]

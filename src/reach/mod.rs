@@ -26,5 +26,5 @@ pub mod zone;
 pub use calendar::WorkCalendar;
 pub use graph::{Graph, Via, for_reporting, report_starts};
 pub use incident::{Incident, Truth};
-pub use ladder::{Budget, Ladder, Reach, Time, climb};
+pub use ladder::{Budget, Ladder, Reach, Scratch, Time, climb, climb_in};
 pub use zone::policy_zone;
