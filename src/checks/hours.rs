@@ -485,24 +485,7 @@ fn why(cx: &Context, d: Diagnostic, loc: Loc, s: &Stretch) -> Diagnostic {
 /// The parties a level must reach: its decider, then those it must notify, each with the
 /// span that names it and the nodes it is reached at.
 fn targets(cx: &Context, g: &Graph, level: &crate::model::Level) -> Vec<(Span, bool, Vec<N>)> {
-    let engaged = |loc: Loc| -> Vec<N> {
-        let mut out: Vec<N> = g.node(loc).into_iter().collect();
-        if let Loc::Team(t) = loc {
-            let t = &cx.model[t];
-            let lead = t
-                .lead
-                .as_ref()
-                .and_then(|l| l.value.target)
-                .map(|l| l.loc());
-            let rota = t
-                .on_call
-                .as_ref()
-                .and_then(|s| s.value.target)
-                .map(Loc::Schedule);
-            out.extend(lead.into_iter().chain(rota).filter_map(|l| g.node(l)));
-        }
-        out
-    };
+    let engaged = |loc: Loc| crate::reach::graph::engaged(cx.model, g, loc);
     let mut out = Vec::new();
     if let Some(d) = &level.decided_by
         && let Some(t) = d.value.target

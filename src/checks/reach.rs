@@ -109,25 +109,10 @@ impl Walk<'_, '_> {
         self.g.node(loc)
     }
 
-    /// The nodes a party is reached at: a team by itself, its lead or its on-call rota.
-    /// Sorted, see [`sorted`].
+    /// The nodes a party is reached at ([`crate::reach::graph::engaged`]). Sorted, see
+    /// [`sorted`].
     fn engaged(&self, loc: Loc) -> Vec<N> {
-        let mut out: Vec<N> = self.node(loc).into_iter().collect();
-        if let Loc::Team(t) = loc {
-            let t = &self.cx.model[t];
-            let lead = t
-                .lead
-                .as_ref()
-                .and_then(|l| l.value.target)
-                .map(|l| l.loc());
-            let rota = t
-                .on_call
-                .as_ref()
-                .and_then(|s| s.value.target)
-                .map(Loc::Schedule);
-            out.extend(lead.into_iter().chain(rota).filter_map(|l| self.node(l)));
-        }
-        sorted(out)
+        crate::reach::graph::engaged(self.cx.model, &self.g, loc)
     }
 
     fn name(&self, n: N) -> &str {

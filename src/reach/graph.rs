@@ -254,6 +254,32 @@ impl Graph {
     }
 }
 
+/// The nodes a party is reached at: itself, and for a team also its lead and its on-call
+/// rota (a team is reached when any of them is). Sorted, each once.
+pub fn engaged(model: &Model, graph: &Graph, loc: Loc) -> Vec<NodeIndex<u32>> {
+    let mut out: Vec<NodeIndex<u32>> = graph.node(loc).into_iter().collect();
+    if let Loc::Team(t) = loc {
+        let t = &model[t];
+        let lead = t
+            .lead
+            .as_ref()
+            .and_then(|l| l.value.target)
+            .map(|l| match l {
+                RoleOrPerson::Role(r) => Loc::Role(r),
+                RoleOrPerson::Person(p) => Loc::Person(p),
+            });
+        let rota = t
+            .on_call
+            .as_ref()
+            .and_then(|s| s.value.target)
+            .map(Loc::Schedule);
+        out.extend(lead.into_iter().chain(rota).filter_map(|l| graph.node(l)));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// The party a hop names.
 pub fn responder(r: Responder) -> Loc {
     match r {
