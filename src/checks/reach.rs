@@ -450,7 +450,8 @@ fn points_of_contact(w: &mut Walk, top: &Incident, out: &mut Vec<Diagnostic>) {
             out.push(w.stops(&ladder, d));
             continue;
         };
-        for cut in spofs(w, top, &ladder, &[start], &targets) {
+        let cuts = spofs(w, top, &ladder, &[start], &targets);
+        for (k, &cut) in cuts.iter().take(SPOFS_SHOWN).enumerate() {
             let d = cx
                 .at(
                     Code::SinglePointOfFailure,
@@ -464,7 +465,7 @@ fn points_of_contact(w: &mut Walk, top: &Incident, out: &mut Vec<Diagnostic>) {
                 )
                 .label("cut off by one absence")
                 .with_secondary(w.head(cut), "single point of failure")
-                .help(SPOF_HELP);
+                .help(spof_help(k, cuts.len()));
             out.push(w.steps(&ladder, reached, d));
         }
     }
@@ -488,6 +489,23 @@ fn absent(w: &Walk, n: N) -> String {
 }
 
 /// The one person a role comes down to: held by one holder, not `any`, with no backup,
+
+/// The single points of failure reported on one path, the first in the order of travel: each
+/// finding carries the path, so a chain of a thousand lone people is told of its first few,
+/// and the last says how many more there are (the work stays linear in the path).
+const SPOFS_SHOWN: usize = 8;
+
+/// The help of the `k`th single point of failure shown of `all` on one path.
+fn spof_help(k: usize, all: usize) -> String {
+    if k + 1 == SPOFS_SHOWN && all > SPOFS_SHOWN {
+        format!(
+            "{SPOF_HELP}; {} more single points of failure on this path are not shown",
+            all - SPOFS_SHOWN
+        )
+    } else {
+        SPOF_HELP.to_string()
+    }
+}
 /// down a chain of roles held by roles.
 fn single_holder(cx: &Context, r: RoleId) -> Option<PersonId> {
     let m = cx.model;
@@ -763,7 +781,8 @@ fn levels(w: &mut Walk, out: &mut Vec<Diagnostic>) {
             // IMP1707.
             if let (Some((reached, targets)), Some((_, _, who))) = (reached_decider, &decider) {
                 let who = *who;
-                for cut in spofs(w, &incident, &ladder, &starts, &targets) {
+                let cuts = spofs(w, &incident, &ladder, &starts, &targets);
+                for (k, &cut) in cuts.iter().take(SPOFS_SHOWN).enumerate() {
                     let d = cx
                         .at(
                             Code::SinglePointOfFailure,
@@ -776,7 +795,7 @@ fn levels(w: &mut Walk, out: &mut Vec<Diagnostic>) {
                         )
                         .label("cut off by one absence")
                         .with_secondary(w.head(cut), "single point of failure")
-                        .help(SPOF_HELP);
+                        .help(spof_help(k, cuts.len()));
                     out.push(w.steps(&ladder, reached, d));
                 }
             }
@@ -1197,6 +1216,48 @@ channel portal \"Portal\" { lands_at desk }
         // With a backup it does not.
         let text = text.replace("{ held_by ann }", "{ held_by ann; backup [bob] }");
         assert!(findings(Code::SinglePointOfFailure, &text).is_empty());
+    }
+
+    #[test]
+    fn a_chain_of_lone_people_is_told_of_its_first_few_cuts() {
+        // desk -> p0 -> p1 -> ... -> p19 -> ciso: each of the twenty is a cut.
+        let mut extra = String::from(SCALE);
+        for k in 0..20 {
+            extra.push_str(&format!("person p{k} \"P{k}\" {{}}\n"));
+        }
+        extra.push_str("escalation e \"E\" {\n  hop desk -> p0 within 1m\n");
+        for k in 0..19 {
+            extra.push_str(&format!("  hop p{k} -> p{} within 1m\n", k + 1));
+        }
+        extra.push_str("  hop p19 -> ciso within 1m\n  hop p19 -> ir_lead within 1m\n}\n");
+        let text = with(&extra);
+        let a = crate::check::check_sources(
+            &[("test.imp", text.as_str())],
+            crate::check::Options {
+                jobs: 1,
+                only: vec![Code::SinglePointOfFailure],
+                ..crate::check::Options::default()
+            },
+        );
+        let sev1: Vec<_> = a
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::SinglePointOfFailure && d.message.contains("`sev1`"))
+            .collect();
+        assert_eq!(sev1.len(), super::SPOFS_SHOWN, "{sev1:?}");
+        assert!(sev1[0].message.contains("`p0`"), "{}", sev1[0].message);
+        let last = sev1[super::SPOFS_SHOWN - 1].help.as_deref().unwrap_or_default();
+        assert!(
+            last.ends_with("; 12 more single points of failure on this path are not shown"),
+            "{last}"
+        );
+        assert!(
+            !sev1[0]
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .contains("more single points")
+        );
     }
 
     #[test]
