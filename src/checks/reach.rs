@@ -488,8 +488,6 @@ fn absent(w: &Walk, n: N) -> String {
     }
 }
 
-/// The one person a role comes down to: held by one holder, not `any`, with no backup,
-
 /// The single points of failure reported on one path, the first in the order of travel: each
 /// finding carries the path, so a chain of a thousand lone people is told of its first few,
 /// and the last says how many more there are (the work stays linear in the path).
@@ -506,6 +504,8 @@ fn spof_help(k: usize, all: usize) -> String {
         SPOF_HELP.to_string()
     }
 }
+
+/// The one person a role comes down to: held by one holder, not `any`, with no backup,
 /// down a chain of roles held by roles.
 fn single_holder(cx: &Context, r: RoleId) -> Option<PersonId> {
     let m = cx.model;
@@ -1246,7 +1246,10 @@ channel portal \"Portal\" { lands_at desk }
             .collect();
         assert_eq!(sev1.len(), super::SPOFS_SHOWN, "{sev1:?}");
         assert!(sev1[0].message.contains("`p0`"), "{}", sev1[0].message);
-        let last = sev1[super::SPOFS_SHOWN - 1].help.as_deref().unwrap_or_default();
+        let last = sev1[super::SPOFS_SHOWN - 1]
+            .help
+            .as_deref()
+            .unwrap_or_default();
         assert!(
             last.ends_with("; 12 more single points of failure on this path are not shown"),
             "{last}"
