@@ -493,6 +493,9 @@ fn absent(w: &Walk, n: N) -> String {
 /// and the last says how many more there are (the work stays linear in the path).
 const SPOFS_SHOWN: usize = 8;
 
+/// How deep a chain of roles held by roles is followed to the one person it comes down to.
+const HOLDER_CHAIN: usize = 64;
+
 /// The help of the `k`th single point of failure shown of `all` on one path.
 fn spof_help(k: usize, all: usize) -> String {
     if k + 1 == SPOFS_SHOWN && all > SPOFS_SHOWN {
@@ -506,11 +509,12 @@ fn spof_help(k: usize, all: usize) -> String {
 }
 
 /// The one person a role comes down to: held by one holder, not `any`, with no backup,
-/// down a chain of roles held by roles.
+/// down a chain of roles held by roles, at most [`HOLDER_CHAIN`] deep (deeper, it is not
+/// taken as one person: the work per role stays bounded).
 fn single_holder(cx: &Context, r: RoleId) -> Option<PersonId> {
     let m = cx.model;
     let mut at = r;
-    for _ in 0..=m.roles.len() {
+    for _ in 0..HOLDER_CHAIN {
         let role = m.roles.get(at.0 as usize)?;
         let backed = role
             .backup
