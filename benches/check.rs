@@ -2634,6 +2634,65 @@ fn or_terms(n: usize, wrap: usize) -> String {
 
 const IMPACT_F: &str = "impact f \"F\" { level 1 \"low\"; level 2 \"medium\"; level 3 \"high\" }\n";
 
+/// Every hour of the week over many zones: `n` office-hours rotas, each in one of twenty
+/// zones with different daylight-saving rules and keeping a calendar of holidays, each the
+/// holder of a role whose backup is the next role; the desk is staffed by the first.
+fn case_zones(n: usize, dir: &Path) -> PathBuf {
+    const ZONES: [&str; 20] = [
+        "Europe/London",
+        "America/New_York",
+        "America/Los_Angeles",
+        "Australia/Sydney",
+        "Asia/Tokyo",
+        "Europe/Berlin",
+        "America/Sao_Paulo",
+        "Africa/Cairo",
+        "Asia/Kolkata",
+        "Pacific/Auckland",
+        "America/Chicago",
+        "Europe/Moscow",
+        "Asia/Tehran",
+        "America/Santiago",
+        "Australia/Adelaide",
+        "Asia/Jerusalem",
+        "America/Havana",
+        "Europe/Dublin",
+        "Pacific/Chatham",
+        "America/St_Johns",
+    ];
+    let mut s = String::from(
+        "scale severity \"S\" {\n  level sev1 \"A\" { acknowledge within 1h; decided_by r0 }\n}\n\
+         person a \"A\" { email \"a@example.org\" }\n\
+         point_of_contact desk \"Desk\" { held_by r0; timezone \"Europe/London\" }\n\
+         channel portal \"Portal\" { lands_at desk }\n\
+         escalation e \"E\" {\n  hop desk -> r0 within 5m\n}\n",
+    );
+    for (z, zone) in ZONES.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "calendar c{z} \"C{z}\" {{ timezone \"{zone}\"; hours mon-fri 09:00-17:00; holiday 2027-01-01; holiday 2027-04-05; holiday 2027-12-27 }}"
+        );
+    }
+    for k in 0..n {
+        let zone = ZONES[k % ZONES.len()];
+        let _ = writeln!(
+            s,
+            "schedule rota{k} \"Rota {k}\" {{ timezone \"{zone}\"; hours mon-fri 09:00-17:00; rotate weekly [a]; calendar c{} }}",
+            k % ZONES.len()
+        );
+        if k + 1 < n {
+            let _ = writeln!(
+                s,
+                "role r{k} \"R{k}\" {{ held_by rota{k}; backup [r{}] }}",
+                k + 1
+            );
+        } else {
+            let _ = writeln!(s, "role r{k} \"R{k}\" {{ held_by rota{k} }}");
+        }
+    }
+    write(dir, "zones.imp", &s)
+}
+
 fn case_or_chain(n: usize, dir: &Path) -> PathBuf {
     let text = format!(
         "{IMPACT_F}scale severity \"Severity\" {{\n  level sev1 \"One\" {{\n    when {}\n  }}\n}}\n",
@@ -2759,7 +2818,7 @@ fn case_doc_lf(n: usize, dir: &Path) -> PathBuf {
     write(dir, "doc-lf.imp", &doc_lines(n, "\n"))
 }
 
-const CASES: [Case; 14] = [
+const CASES: [Case; 15] = [
     Case {
         id: "1",
         what: "`or` chain in a level's `when` (terms)",
@@ -2843,6 +2902,12 @@ const CASES: [Case; 14] = [
         what: "`[` in quotes in a line in error (bytes)",
         n: 100_000,
         make: case_quoted_openers,
+    },
+    Case {
+        id: "14",
+        what: "rotas in twenty zones with holidays (rotas)",
+        n: 2_000,
+        make: case_zones,
     },
 ];
 

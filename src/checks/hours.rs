@@ -42,6 +42,24 @@ use crate::source::Span;
 
 type N = NodeIndex<u32>;
 
+/// The date ranges named for one way the times read; past them, a count.
+const RANGES_SHOWN: usize = 4;
+
+/// The ways the times read in different stretches of the year that a message names.
+const WAYS_SHOWN: usize = 3;
+
+/// Date ranges, sorted, with those that follow on from each other joined.
+fn joined(dates: Vec<(jiff::civil::Date, jiff::civil::Date)>) -> Dates {
+    let mut out: Dates = Vec::with_capacity(dates.len());
+    for (a, b) in dates {
+        match out.last_mut() {
+            Some(last) if last.1.tomorrow().is_ok_and(|t| t >= a) => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
 /// When each party of a ladder is answered, by node.
 type Answered = Vec<(N, Week)>;
 
@@ -125,42 +143,83 @@ impl Found {
             if texts.iter().all(|t| t.as_ref() == Some(first)) {
                 parts.push(first.clone());
             } else {
-                // Each way the times read, with the dates it reads so, in order of date.
+                // Each way the times read, with the dates it reads so, in order of date; the
+                // first few ways, and a count of the rest.
                 let mut seen: Vec<&String> = Vec::new();
                 for text in texts.iter().flatten() {
-                    if seen.contains(&text) {
-                        continue;
+                    if !seen.contains(&text) {
+                        seen.push(text);
                     }
-                    seen.push(text);
+                }
+                for text in seen.iter().take(WAYS_SHOWN) {
                     let mut dates: Vec<(jiff::civil::Date, jiff::civil::Date)> = texts
                         .iter()
                         .zip(&v.regular)
-                        .filter(|(t, _)| t.as_ref() == Some(text))
+                        .filter(|(t, _)| t.as_ref() == Some(*text))
                         .flat_map(|(_, (_, d, _))| d.iter().copied())
                         .collect();
                     dates.sort();
-                    let ranges: Vec<String> =
-                        dates.iter().map(|(a, b)| format!("{a} to {b}")).collect();
+                    let dates = joined(dates);
+                    let mut ranges: Vec<String> = dates
+                        .iter()
+                        .take(RANGES_SHOWN)
+                        .map(|(a, b)| format!("{a} to {b}"))
+                        .collect();
+                    if dates.len() > RANGES_SHOWN {
+                        let more = dates.len() - RANGES_SHOWN;
+                        ranges.push(format!(
+                            "{more} more stretch{}",
+                            if more == 1 { "" } else { "es" }
+                        ));
+                    }
                     parts.push(format!("{text} from {}", ranges.join(" and ")));
+                }
+                if seen.len() > WAYS_SHOWN {
+                    let more = seen.len() - WAYS_SHOWN;
+                    parts.push(format!(
+                        "at other times in {more} more stretch{} of the year",
+                        if more == 1 { "" } else { "es" }
+                    ));
                 }
             }
         }
         if let Some(i) = self.holidays.iter().position(|w| !w.is_empty()) {
             let (s, _) = &v.holidays[i];
-            let days: Vec<String> = s
-                .holidays
-                .iter()
-                .map(|(d, c)| {
-                    let name = cx.model[*c]
-                        .holidays
-                        .iter()
-                        .find(|h| h.value.date.date == *d)
-                        .and_then(|h| h.value.name.as_ref())
-                        .map(|n| format!(" {}", cx.text(n.span)))
-                        .unwrap_or_default();
-                    format!("{d}{name}, a holiday of `{}`", cx.name(cx.model[*c].id))
-                })
-                .collect();
+            // Each date once, with its name and the calendars that keep it (the first few).
+            let mut days: Vec<String> = Vec::new();
+            let mut k = 0;
+            while k < s.holidays.len() {
+                let d = s.holidays[k].0;
+                let cals: Vec<crate::model::CalendarId> = s.holidays[k..]
+                    .iter()
+                    .take_while(|(x, _)| *x == d)
+                    .map(|(_, c)| *c)
+                    .collect();
+                k += cals.len();
+                let name = cx.model[cals[0]]
+                    .holidays
+                    .iter()
+                    .find(|h| h.value.date.date == d)
+                    .and_then(|h| h.value.name.as_ref())
+                    .map(|n| format!(" {}", cx.text(n.span)))
+                    .unwrap_or_default();
+                let mut names: Vec<String> = cals
+                    .iter()
+                    .take(3)
+                    .map(|c| format!("`{}`", cx.name(cx.model[*c].id)))
+                    .collect();
+                if cals.len() > 3 {
+                    names.push(format!("{} more calendars", cals.len() - 3));
+                }
+                let of = match names.len() {
+                    1 => names.remove(0),
+                    _ => {
+                        let last = names.pop().unwrap_or_default();
+                        format!("{} and {last}", names.join(", "))
+                    }
+                };
+                days.push(format!("{d}{name}, a holiday of {of}"));
+            }
             let more = self.holidays.iter().filter(|w| !w.is_empty()).count() - 1;
             let more = if more > 0 {
                 format!(
@@ -1056,5 +1115,28 @@ mod tests {
         // A backup on call closes the gap.
         let backed = text.replace("held_by office;", "held_by office; backup [sam];");
         assert!(findings(Code::DeadlineUnmeetableAtSomeHours, &backed).is_empty());
+    }
+
+    #[test]
+    fn a_holiday_kept_by_many_calendars_is_named_once() {
+        let mut text = format!(
+            "{BASE}point_of_contact desk \"Desk\" {{ held_by r0; timezone \"Europe/London\" }}\n"
+        );
+        text.push_str("escalation e \"E\" {\n  hop desk -> ciso within 5m\n}\n");
+        for k in 0..6 {
+            text.push_str(&format!(
+                "calendar c{k} \"C{k}\" {{ timezone \"Europe/London\"; hours mon-fri 09:00-17:00; holiday 2026-12-25 \"Christmas Day\" }}\n\
+                 schedule s{k} \"S{k}\" {{ timezone \"Europe/London\"; hours mon-sat; rotate weekly [priya]; calendar c{k} }}\n\
+                 role r{k} \"R{k}\" {{ held_by s{k}{} }}\n",
+                if k < 5 { format!("; backup [r{}]", k + 1) } else { String::new() }
+            ));
+        }
+        let f = findings(Code::IntakeUnanswered, &text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].contains("in the week of 2026-12-25 \"Christmas Day\", a holiday of `c0`, `c1`, `c2` and 3 more calendars"),
+            "{}",
+            f[0]
+        );
     }
 }
