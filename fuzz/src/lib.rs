@@ -88,6 +88,7 @@ pub fn assert_analysis(a: &Analysis, json_text: &str) {
 fn labels(d: &Diagnostic) -> impl Iterator<Item = (Span, &'static str)> + '_ {
     std::iter::once((d.primary.span, "primary"))
         .chain(d.secondary.iter().map(|l| (l.span, "secondary")))
+        .chain(d.flow.iter().map(|l| (l.span, "step")))
 }
 
 /// A span lies in one file, on character boundaries, and its lines and columns agree with
@@ -235,13 +236,16 @@ fn assert_json(a: &Analysis, text: &str) {
             "finding #{i}: JSON message"
         );
         let labels_json = j["labels"].as_array().expect("JSON finding without labels");
+        // The primary label, the secondary ones, then the steps of the evidence path.
         assert_eq!(
             labels_json.len(),
-            1 + d.secondary.len(),
+            1 + d.secondary.len() + d.flow.len(),
             "finding #{i}: JSON labels"
         );
         let places = std::iter::once(j).chain(labels_json.iter().skip(1));
-        let spans = std::iter::once(d.primary.span).chain(d.secondary.iter().map(|l| l.span));
+        let spans = std::iter::once(d.primary.span)
+            .chain(d.secondary.iter().map(|l| l.span))
+            .chain(d.flow.iter().map(|l| l.span));
         // The finding's own location and its first label are both the primary span.
         let places = places.chain(std::iter::once(&labels_json[0]));
         let spans = spans.chain(std::iter::once(d.primary.span));
