@@ -681,12 +681,7 @@ fn deadlines(w: &mut Walk, out: &mut Vec<Diagnostic>) {
         // The path, computed once, when some deadline counts it.
         let mut path: Option<Option<(Worst, String)>> = None;
         for d in due {
-            let Some(clock) = d
-                .within
-                .from
-                .as_ref()
-                .or(o.clock_starts.as_ref().map(|c| &c.value))
-            else {
+            let Some(clock) = clock_of(o, d) else {
                 continue;
             };
             let (limit, words) = match business_days(&d.within) {
@@ -796,6 +791,15 @@ fn deadlines(w: &mut Walk, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The moment a deadline's clock starts: its own `from`, else the obligation's
+/// `clock_starts`.
+fn clock_of<'m>(o: &'m crate::model::Obligation, d: &'m Deadline) -> Option<&'m MomentRef> {
+    d.within
+        .from
+        .as_ref()
+        .or(o.clock_starts.as_ref().map(|c| &c.value))
+}
+
 /// What a deadline of fixed length needs, for the check of every hour of the week (IMP1904):
 /// the obligation, its deadline (its place in `deadlines`), its owner, the shortest time the
 /// owner is reached (0 when the clock does not count the path) and the shortest time of the
@@ -837,12 +841,7 @@ pub(super) fn deadline_needs(cx: &Context, graph: &Graph) -> Vec<Need> {
             if !in_force(d, cx.config.as_of) || business_days(&d.within).is_some() {
                 continue;
             }
-            let Some(clock) = d
-                .within
-                .from
-                .as_ref()
-                .or(o.clock_starts.as_ref().map(|c| &c.value))
-            else {
+            let Some(clock) = clock_of(o, d) else {
                 continue;
             };
             let Some(b) = Bounds::of(&d.within) else {
