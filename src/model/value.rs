@@ -450,6 +450,18 @@ pub enum Window {
 }
 
 impl Window {
+    /// Whether the window's days include day `d` (Monday 0): its days are a cyclic range
+    /// `from..=to` (`sat-mon` runs over the weekend).
+    pub fn on_day(&self, d: u8) -> bool {
+        let (from, to, _, _) = self.parts();
+        let (f, t) = (from.index(), to.index());
+        if f <= t {
+            (f..=t).contains(&d)
+        } else {
+            d >= f || d <= t
+        }
+    }
+
     /// Days `from..=to` and minutes after midnight `start..end` (`end <= start` crosses
     /// midnight), for every form.
     pub fn parts(&self) -> (Weekday, Weekday, u16, u16) {

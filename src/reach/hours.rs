@@ -267,15 +267,7 @@ pub fn open(
     }
     let mut parts: Vec<Week> = Vec::new();
     for w in windows {
-        let (from, to, start, end) = w.parts();
-        let (f, t) = (from.index(), to.index());
-        let on = |d: u8| {
-            if f <= t {
-                (f..=t).contains(&d)
-            } else {
-                d >= f || d <= t
-            }
-        };
+        let (_, _, start, end) = w.parts();
         let (start, end) = (u32::from(start) * 60, u32::from(end) * 60);
         let len = if end > start {
             end - start
@@ -283,7 +275,7 @@ pub fn open(
             86_400 - start + end
         };
         for (k, &d) in days.iter().enumerate() {
-            if on(d) {
+            if w.on_day(d) {
                 let local_start = i64::from(k as u32 * 86_400 + start);
                 parts.push(Week::span(local_start - offset, len));
             }

@@ -9,7 +9,7 @@ use jiff::{SignedDuration, Timestamp, ToSpan};
 
 use crate::model::{
     Calendar, CalendarRef, Duration, DurationUnit, Model, PersonId, RotationPeriod, Schedule,
-    Weekday, Window,
+    Window,
 };
 
 /// Monday is 0.
@@ -17,27 +17,16 @@ fn weekday_index(d: Date) -> u8 {
     d.weekday().to_monday_zero_offset() as u8
 }
 
-/// Whether day `d` (Monday 0) is in the cyclic range `from..=to`.
-fn day_in(from: Weekday, to: Weekday, d: u8) -> bool {
-    let (f, t) = (from.index(), to.index());
-    if f <= t {
-        (f..=t).contains(&d)
-    } else {
-        d >= f || d <= t
-    }
-}
-
 /// Whether a window holds a local time, given as its weekday (Monday 0) and minute of day.
 /// A window whose end is not after its start crosses midnight: its hours after midnight
 /// belong to the day it started on.
 pub fn window_holds(w: &Window, weekday: u8, minute: u16) -> bool {
-    let (from, to, start, end) = w.parts();
+    let (_, _, start, end) = w.parts();
     if end > start {
-        day_in(from, to, weekday) && (start..end).contains(&minute)
+        w.on_day(weekday) && (start..end).contains(&minute)
     } else {
         let yesterday = (weekday + 6) % 7;
-        (day_in(from, to, weekday) && minute >= start)
-            || (day_in(from, to, yesterday) && minute < end)
+        (w.on_day(weekday) && minute >= start) || (w.on_day(yesterday) && minute < end)
     }
 }
 
@@ -60,12 +49,12 @@ pub fn open_at(windows: &[&Window], tz: &TimeZone, holidays: &[Date], at: Timest
     };
     let minute = minute_of(dt.time());
     windows.iter().any(|w| {
-        let (from, to, start, end) = w.parts();
+        let (_, _, start, end) = w.parts();
         if end > start {
-            day_in(from, to, day_of(today)) && (start..end).contains(&minute)
+            w.on_day(day_of(today)) && (start..end).contains(&minute)
         } else {
-            (day_in(from, to, day_of(today)) && minute >= start)
-                || (day_in(from, to, day_of(yesterday)) && minute < end)
+            (w.on_day(day_of(today)) && minute >= start)
+                || (w.on_day(day_of(yesterday)) && minute < end)
         }
     })
 }
@@ -144,8 +133,8 @@ fn business_day_end(cal: &Calendar, day: Date) -> Option<DateTime> {
     let wd = weekday_index(day);
     let mut end: Option<DateTime> = None;
     for w in &cal.hours {
-        let (from, to, start, stop) = w.value.parts();
-        if !day_in(from, to, wd) {
+        let (_, _, start, stop) = w.value.parts();
+        if !w.value.on_day(wd) {
             continue;
         }
         let (d, minute) = if stop > start {
