@@ -73,6 +73,8 @@ struct Views {
     regular: Vec<(Stretch, Dates, Vec<Answer>)>,
     holidays: Vec<(Stretch, Vec<Answer>)>,
     structural: (Stretch, Vec<Answer>),
+    /// The reporting channels that land at each point of contact, in model order.
+    channels: crate::model::Map<PocId, Vec<usize>>,
 }
 
 impl Views {
@@ -267,11 +269,21 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
         ..first
     };
     let sa = hours::answers(m, &g, &structural);
+    let mut channels: crate::model::Map<PocId, Vec<usize>> = crate::model::Map::default();
+    for (i, c) in m.channels.iter().enumerate() {
+        if crate::reach::for_reporting(c)
+            && let Some(Destination::PointOfContact(p)) =
+                c.lands_at.as_ref().and_then(|l| l.value.target)
+        {
+            channels.entry(p).or_default().push(i);
+        }
+    }
     let v = Views {
         zone,
         regular,
         holidays,
         structural: (structural, sa),
+        channels,
     };
     let starts = intake(cx, &g, &v, out);
     levels(cx, &g, &v, &starts, out);
@@ -358,20 +370,13 @@ fn deadlines(cx: &Context, g: &Graph, v: &Views, out: &mut Vec<Diagnostic>) {
 
 /// The times reports come in to a point of contact: while a reporting channel that lands at
 /// it is open (every time, for a point of contact no reporting channel names).
-fn arriving(cx: &Context, p: PocId, s: &Stretch) -> Week {
-    let mut any = false;
+fn arriving(cx: &Context, v: &Views, p: PocId, s: &Stretch) -> Week {
+    let Some(mine) = v.channels.get(&p) else {
+        return Week::all();
+    };
     let mut open: Vec<Week> = Vec::new();
-    for c in cx
-        .model
-        .channels
-        .iter()
-        .filter(|c| crate::reach::for_reporting(c))
-    {
-        if c.lands_at.as_ref().and_then(|l| l.value.target) != Some(Destination::PointOfContact(p))
-        {
-            continue;
-        }
-        any = true;
+    for &i in mine {
+        let c = &cx.model.channels[i];
         if c.hours.is_empty() {
             return Week::all();
         }
@@ -382,11 +387,7 @@ fn arriving(cx: &Context, p: PocId, s: &Stretch) -> Week {
         let ws: Vec<&crate::model::Window> = c.hours.iter().map(|h| &h.value).collect();
         open.push(hours::open(&ws, &tz, s, None));
     }
-    if any {
-        Week::union_all(open.iter())
-    } else {
-        Week::all()
-    }
+    Week::union_all(open.iter())
 }
 
 /// The points of contact reports start at, with when they come in.
@@ -409,7 +410,7 @@ fn intake(cx: &Context, g: &Graph, v: &Views, out: &mut Vec<Diagnostic>) -> Vec<
         if poc.held_by.is_none() && poc.out_of_hours.is_none() {
             continue;
         }
-        let gap = |s: &Stretch, a: &[Answer]| arriving(cx, p, s).minus(&a[n.index()].times());
+        let gap = |s: &Stretch, a: &[Answer]| arriving(cx, v, p, s).minus(&a[n.index()].times());
         if !gap(&v.structural.0, &v.structural.1).is_empty() {
             continue;
         }
@@ -702,7 +703,7 @@ fn unreached(
             )
         });
         let gap = |s: &Stretch, a: &[Answer], answered: &[(N, Week)]| {
-            arriving(cx, p, s)
+            arriving(cx, v, p, s)
                 .intersect(&a[start.index()].times())
                 .minus(&answered_at(nodes, answered))
         };
@@ -825,7 +826,7 @@ fn slow(
     }
     // The times the point of contact answers so late that the decider is reached late.
     let late = |s: &Stretch, a: &[Answer]| -> Week {
-        arriving(cx, p, s).intersect(&a[start.index()].slower_than(target.max - t))
+        arriving(cx, v, p, s).intersect(&a[start.index()].slower_than(target.max - t))
     };
     if !late(&v.structural.0, &v.structural.1).is_empty() {
         return false;
