@@ -114,19 +114,25 @@ pub fn holiday_weeks(model: &Model, policy: &jiff::tz::TimeZone, as_of: Date) ->
     let end = as_of
         .checked_add(jiff::Span::new().years(1))
         .unwrap_or(as_of);
+    // The calendars rotas keep, each once; then their holidays in the year.
+    let mut kept: Vec<crate::model::CalendarId> = model
+        .schedules
+        .iter()
+        .filter_map(|s| s.calendar.as_ref().and_then(|c| c.value.target))
+        .collect();
+    kept.sort_unstable();
+    kept.dedup();
     let mut days: Vec<(Date, crate::model::CalendarId)> = Vec::new();
-    for s in &model.schedules {
-        let Some(c) = s.calendar.as_ref().and_then(|c| c.value.target) else {
-            continue;
-        };
+    for c in kept {
         for h in &model[c].holidays {
             let d = h.value.date.date;
-            if d >= as_of && d < end && !days.contains(&(d, c)) {
+            if d >= as_of && d < end {
                 days.push((d, c));
             }
         }
     }
     days.sort();
+    days.dedup();
     let mut out: Vec<Stretch> = Vec::new();
     for (d, c) in days {
         let monday = d
