@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one target for a number of executions, going on after a crash, timeout or OOM.
 #
-#   fuzz/run.sh TARGET [RUNS]        (TARGET: pipeline or use_two_files; RUNS: 1000000)
+#   fuzz/run.sh TARGET [RUNS]        (TARGET: pipeline, use_two_files or reader; RUNS: 1000000)
 #
 # Fills fuzz/corpus/TARGET from fuzz/seeds (the corpus itself is not tracked), builds the
 # target with `cargo +nightly fuzz` (no sanitizer: imp has no unsafe code; debug assertions

@@ -10,6 +10,7 @@ mod hostile;
 mod loading;
 mod model;
 mod parser;
+mod reader;
 mod sarif;
 mod simulate;
 mod week;

@@ -311,3 +311,33 @@ fn assert_text_outputs(a: &Analysis) {
         }
     }
 }
+
+/// Asserts that the hand-written reader reads every item it reads as pest does: the same
+/// tree, `;`, skipped text and findings (see `src/syntax/fast.rs`).
+pub fn assert_readers_agree(text: &str) {
+    let mut map = SourceMap::with_limit(u64::MAX);
+    let Some(id) = map.add("p.imp".into(), text.into()) else {
+        return;
+    };
+    let file = map.get(id);
+    let scan = imp::syntax::scan::scan(file);
+    for cut in &scan.items {
+        let Some(fast) = imp::syntax::read_item(file, &scan, cut) else {
+            continue;
+        };
+        let pest = imp::syntax::parse_item_pest(file, &scan, cut);
+        let item = &text[cut.start..cut.end];
+        assert_eq!(
+            format!("{:?}", fast.nodes),
+            format!("{:?}", pest.nodes),
+            "the readers' trees differ for {item:?}"
+        );
+        assert_eq!(fast.semis, pest.semis, "`;` differ for {item:?}");
+        assert_eq!(fast.skipped, pest.skipped, "skipped text differs for {item:?}");
+        assert_eq!(
+            format!("{:?}", fast.diagnostics),
+            format!("{:?}", pest.diagnostics),
+            "the readers' findings differ for {item:?}"
+        );
+    }
+}

@@ -90,7 +90,7 @@ impl Builder<'_> {
         self.range(s.start(), s.end())
     }
 
-    fn range(&self, start: usize, end: usize) -> Span {
+    pub(super) fn range(&self, start: usize, end: usize) -> Span {
         let (a, b) = (self.remap.offset(start), self.remap.offset(end));
         self.file.span_of(a, b.max(a))
     }
@@ -190,33 +190,19 @@ impl Builder<'_> {
         }
     }
 
-    /// The `##` run on the lines directly above, if the entry is the first thing on its line.
-    fn doc_of(&self, span: Span) -> Option<Span> {
-        if self.docs.is_empty() {
-            return None;
-        }
+    /// The `##` run on the lines directly above, if the entry is the first thing on its line:
+    /// the last run before the entry, if only a line break and blanks lie between them (a
+    /// run ends where its last comment does, before the line break).
+    pub(super) fn doc_of(&self, span: Span) -> Option<Span> {
+        let i = self.docs.partition_point(|(_, d)| d.hi <= span.lo);
+        let (_, doc) = *self.docs.get(i.checked_sub(1)?)?;
         let f = self.file;
-        let offset = f.offset(span.lo);
-        let line = f.line_of(offset);
-        if line == 0 {
-            return None;
-        }
-        let mut first = f.line_start(line);
-        if line == 0 && f.text.starts_with('\u{feff}') {
-            first = 3;
-        }
-        let blank = f.text.as_bytes()[first..offset]
-            .iter()
-            .all(|&b| b == b' ' || b == b'\t');
-        if !blank {
-            return None;
-        }
-        let want = (line - 1) as u32;
-        let i = self.docs.partition_point(|(l, _)| *l < want);
-        self.docs
-            .get(i)
-            .filter(|(l, _)| *l == want)
-            .map(|(_, s)| *s)
+        let between = &f.text.as_bytes()[f.offset(doc.hi)..f.offset(span.lo)];
+        let rest = between
+            .strip_prefix(b"\r\n")
+            .or_else(|| between.strip_prefix(b"\n"))
+            .or_else(|| between.strip_prefix(b"\r"))?;
+        rest.iter().all(|&b| b == b' ' || b == b'\t').then_some(doc)
     }
 
     fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
@@ -270,15 +256,19 @@ impl Builder<'_> {
     }
 
     fn check_escapes(&mut self, pair: &Pair<'_, Rule>) {
-        let s = pair.as_span();
-        let raw = pair.as_str();
+        self.escapes(pair.as_span().start(), pair.as_str());
+    }
+
+    /// IMP0105 for each invalid escape of a one-line string: `raw` is its text with the
+    /// quotes, at `start` in the parsed text.
+    pub(super) fn escapes(&mut self, start: usize, raw: &str) {
         if raw.len() < 2 || !raw.contains('\\') {
             return;
         }
         let inner = &raw[1..raw.len() - 1];
         let (_, bad) = unescape(inner);
         for b in bad {
-            let span = self.range(s.start() + 1 + b.start, s.start() + 1 + b.end);
+            let span = self.range(start + 1 + b.start, start + 1 + b.end);
             let text = &inner[b.start..b.end];
             self.diags.push(
                 Diagnostic::new(
@@ -436,7 +426,7 @@ impl Builder<'_> {
 }
 
 /// Groups terms and operators: `not` is already applied; `and` binds tighter than `or`.
-fn group(terms: Vec<Cond>, ops: Vec<(bool, Span)>) -> Option<Cond> {
+pub(super) fn group(terms: Vec<Cond>, ops: Vec<(bool, Span)>) -> Option<Cond> {
     let mut ors: Vec<Cond> = Vec::new();
     let mut or_ops: Vec<Span> = Vec::new();
     let mut and_terms: Vec<Cond> = Vec::new();

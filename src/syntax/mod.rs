@@ -7,6 +7,7 @@
 
 mod build;
 mod errors;
+mod fast;
 pub mod grammar;
 pub mod rebuild;
 pub mod scan;
@@ -34,8 +35,40 @@ pub struct ParsedItem {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses one item that the scanner cut.
+/// Parses one item that the scanner cut: with the hand-written reader ([`fast`]) where it
+/// can, with pest where it gives up.
 pub fn parse_item(source: &SourceFile, scan: &Scan, cut: &Cut) -> ParsedItem {
+    read_item(source, scan, cut).unwrap_or_else(|| parse_item_pest(source, scan, cut))
+}
+
+/// Reads one item with the hand-written reader alone: `None` where it gives up (a repaired
+/// item, or anything but a clean one). Where it reads, it gives what
+/// [`parse_item_pest`] gives; a test and a fuzz target hold it to that.
+pub fn read_item(source: &SourceFile, scan: &Scan, cut: &Cut) -> Option<ParsedItem> {
+    if !cut.parse || !cut.repairs.is_empty() {
+        return None;
+    }
+    let text = &source.text[cut.start..cut.end];
+    let mut b = build::Builder {
+        file: source,
+        remap: build::Remap::new(cut),
+        docs: &scan.docs,
+        comments: &scan.comments,
+        text,
+        diags: Vec::new(),
+        semis: Vec::new(),
+    };
+    let nodes = fast::read(&mut b, text)?;
+    Some(ParsedItem {
+        nodes,
+        semis: b.semis,
+        skipped: Vec::new(),
+        diagnostics: b.diags,
+    })
+}
+
+/// Parses one item with pest.
+pub fn parse_item_pest(source: &SourceFile, scan: &Scan, cut: &Cut) -> ParsedItem {
     if !cut.parse {
         return ParsedItem {
             nodes: vec![Node::Error(source.span_of(cut.start, cut.end))],
