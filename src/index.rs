@@ -66,8 +66,9 @@ pub struct At {
 #[derive(Debug, Default)]
 pub struct Index {
     defs: Vec<Def>,
-    /// (scope key, id), hashed by the scope and the name's text.
-    names: HashTable<(u32, DeclId)>,
+    /// (hash of the scope and the name's text, scope key, id). The hash is kept so that
+    /// growing the table never reads the names again.
+    names: HashTable<(u64, u32, DeclId)>,
     /// Every reference: its span and what it names, sorted by span.
     refs: Vec<(Span, DeclId)>,
     /// Ids in the order of their span's start, for position queries.
@@ -86,6 +87,7 @@ impl Index {
     pub(crate) fn with_capacity(defs: usize) -> Index {
         Index {
             defs: Vec::with_capacity(defs),
+            names: HashTable::with_capacity(defs),
             ..Index::default()
         }
     }
@@ -138,25 +140,24 @@ impl Index {
             return Err(first);
         }
         let key = scope.key();
-        let defs = &self.defs;
-        self.names
-            .insert_unique(hash(key, name), (key, id), |(s, i)| {
-                hash(*s, defs[i.index()].name.map_or("", |n| sources.slice(n)))
-            });
+        let h = hash(key, name);
+        self.names.insert_unique(h, (h, key, id), |(h, _, _)| *h);
         Ok(())
     }
 
     /// The element a name stands for in a scope.
     pub fn lookup(&self, sources: &SourceMap, scope: Scope, name: &str) -> Option<DeclId> {
         let key = scope.key();
+        let h = hash(key, name);
         self.names
-            .find(hash(key, name), |(s, i)| {
-                *s == key
+            .find(h, |(hh, s, i)| {
+                *hh == h
+                    && *s == key
                     && self.defs[i.index()]
                         .name
                         .is_some_and(|n| sources.slice(n) == name)
             })
-            .map(|(_, i)| *i)
+            .map(|(_, _, i)| *i)
     }
 
     /// The name of an element, if it has one.
