@@ -22,17 +22,40 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// The words of a title or a name, as compared: lower case, without the punctuation around
 /// them (`On-Call` is one word, `on-call`).
+#[cfg(test)]
 fn words(text: &str, split: impl Fn(char) -> bool) -> Vec<String> {
-    text.split(split)
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
+    let (mut arena, mut ranges) = (String::new(), Vec::new());
+    words_into(text, split, &mut arena, &mut ranges);
+    ranges
+        .iter()
+        .map(|r| arena[r.clone()].to_string())
         .collect()
 }
 
-fn hash<'a>(tag: u32, ws: impl Iterator<Item = &'a String>) -> u64 {
+/// The words of a text, as [`words`] gives them, appended to `arena`; their ranges in it
+/// appended to `ranges`. (One arena for all titles: a word is not an allocation of its own.)
+fn words_into(
+    text: &str,
+    split: impl Fn(char) -> bool,
+    arena: &mut String,
+    ranges: &mut Vec<std::ops::Range<usize>>,
+) {
+    for w in text.split(split) {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if w.is_empty() {
+            continue;
+        }
+        let start = arena.len();
+        if w.is_ascii() {
+            arena.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            arena.push_str(&w.to_lowercase());
+        }
+        ranges.push(start..arena.len());
+    }
+}
+
+fn hash<'a>(tag: u32, ws: impl Iterator<Item = &'a str>) -> u64 {
     let mut h = foldhash::fast::FixedState::with_seed(0x1501).build_hasher();
     h.write_u32(tag);
     for w in ws {
@@ -43,11 +66,11 @@ fn hash<'a>(tag: u32, ws: impl Iterator<Item = &'a String>) -> u64 {
 }
 
 /// The sequence without its word `i`.
-fn without(ws: &[String], i: usize) -> impl Iterator<Item = &String> {
+fn without<'a>(ws: &'a [&'a str], i: usize) -> impl Iterator<Item = &'a str> {
     ws.iter()
         .enumerate()
         .filter(move |(k, _)| *k != i)
-        .map(|(_, w)| w)
+        .map(|(_, w)| *w)
 }
 
 /// How two word sequences differ, if by at most one word: `None` when they are further apart.
@@ -64,29 +87,30 @@ enum Edit<'a> {
     Replaced(&'a str, &'a str),
 }
 
-fn one_edit<'a>(a: &'a [String], b: &'a [String]) -> Option<Edit<'a>> {
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+fn one_edit<'a, W: AsRef<str>>(a: &'a [W], b: &'a [W]) -> Option<Edit<'a>> {
+    let same = |(x, y): &(&W, &W)| x.as_ref() == y.as_ref();
+    let prefix = a.iter().zip(b).take_while(same).count();
     let suffix = a[prefix..]
         .iter()
         .rev()
         .zip(b[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
+        .take_while(same)
         .count();
     let (ra, rb) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
     match (ra, rb) {
         (0, 0) => Some(Edit::Same),
-        (0, 1) => Some(Edit::Added(&b[prefix], prefix)),
-        (1, 0) => Some(Edit::Dropped(&a[prefix], prefix)),
-        (1, 1) => Some(Edit::Replaced(&a[prefix], &b[prefix])),
+        (0, 1) => Some(Edit::Added(b[prefix].as_ref(), prefix)),
+        (1, 0) => Some(Edit::Dropped(a[prefix].as_ref(), prefix)),
+        (1, 1) => Some(Edit::Replaced(a[prefix].as_ref(), b[prefix].as_ref())),
         _ if joined(a) == joined(b) => Some(Edit::Joined),
         _ => None,
     }
 }
 
 /// The letters of a sequence of words, run together.
-fn joined(ws: &[String]) -> String {
+fn joined<W: AsRef<str>>(ws: &[W]) -> String {
     ws.iter()
-        .flat_map(|w| w.chars().filter(|c| c.is_alphanumeric()))
+        .flat_map(|w| w.as_ref().chars().filter(|c| c.is_alphanumeric()))
         .collect()
 }
 
@@ -118,7 +142,7 @@ fn spelt_alike(a: &str, b: &str) -> bool {
 /// Whether two sequences one word apart look like one title drifting rather than two titles
 /// for two things: a word spelt differently, or a word added inside the title (not a
 /// qualifier before or after it) of elements whose names share a word.
-fn drift(edit: &Edit, a: &[String], b: &[String], names_meet: bool) -> bool {
+fn drift(edit: &Edit, a: &[&str], b: &[&str], names_meet: bool) -> bool {
     match *edit {
         Edit::Same | Edit::Joined => true,
         _ if a.len().max(b.len()) < 3 => false,
@@ -139,31 +163,65 @@ fn near_duplicate(cx: &Context, out: &mut Vec<Diagnostic>) {
     struct Elem<'a> {
         id: DeclId,
         def: &'a Def,
-        words: Vec<String>,
+        words: &'a [&'a str],
         /// The words of its name.
-        name: Vec<String>,
+        name: &'a [&'a str],
         titled: bool,
     }
-    let elems: Vec<Elem> = cx
-        .index
-        .defs()
-        .filter(|(_, d)| d.parent.is_none() || d.kind == Kind::Category)
-        .filter_map(|(id, d)| {
-            let name = d
-                .name
-                .map(|n| words(cx.sources.slice(n), |c| c == '_'))
-                .unwrap_or_default();
-            let (ws, titled) = match &d.title {
-                Some(t) => (words(t.get(cx.sources), char::is_whitespace), true),
-                None => (name.clone(), false),
-            };
-            (!ws.is_empty()).then_some(Elem {
+    // Every word of every name and title, in one arena; each element's words as ranges of
+    // `ranges`.
+    let mut arena = String::new();
+    let mut ranges = Vec::new();
+    // An element's words as ranges of `ranges`, before the arena is complete.
+    struct Listed<'a> {
+        id: DeclId,
+        def: &'a Def,
+        words: std::ops::Range<usize>,
+        name: std::ops::Range<usize>,
+        titled: bool,
+    }
+    let mut listed: Vec<Listed> = Vec::new();
+    for (id, d) in cx.index.defs() {
+        if d.parent.is_some() && d.kind != Kind::Category {
+            continue;
+        }
+        let first = ranges.len();
+        if let Some(n) = d.name {
+            words_into(cx.sources.slice(n), |c| c == '_', &mut arena, &mut ranges);
+        }
+        let name = first..ranges.len();
+        let (ws, titled) = match &d.title {
+            Some(t) => {
+                let first = ranges.len();
+                words_into(
+                    t.get(cx.sources),
+                    char::is_whitespace,
+                    &mut arena,
+                    &mut ranges,
+                );
+                (first..ranges.len(), true)
+            }
+            None => (name.clone(), false),
+        };
+        if !ws.is_empty() {
+            listed.push(Listed {
                 id,
                 def: d,
                 words: ws,
                 name,
                 titled,
-            })
+            });
+        }
+    }
+    let all: Vec<&str> = ranges.iter().map(|r| &arena[r.clone()]).collect();
+    let elems: Vec<Elem> = listed
+        .into_iter()
+        .map(|l| Elem {
+            id: l.id,
+            def: l.def,
+            words: &all[l.words],
+            name: &all[l.name],
+            titled: l.titled,
         })
         .collect();
     // Each map: a key to the first element that has it (elements in index order).
@@ -178,8 +236,8 @@ fn near_duplicate(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (k, e) in elems.iter().enumerate() {
         let kind = e.def.kind;
         let n = e.words.len();
-        let w = hash(0, e.words.iter());
-        let j = hash(u32::MAX, std::iter::once(&joined(&e.words)));
+        let w = hash(0, e.words.iter().copied());
+        let j = hash(u32::MAX, std::iter::once(joined(e.words).as_str()));
         let variants = (3..=MAX_WORDS).contains(&n);
         let mut candidates: Vec<usize> = Vec::new();
         candidates.extend(whole.get(&(kind, w)));
@@ -190,8 +248,8 @@ fn near_duplicate(cx: &Context, out: &mut Vec<Diagnostic>) {
         let mut mine: Vec<(u64, u64)> = Vec::new();
         if variants {
             for i in 0..n {
-                let d = hash(0, without(&e.words, i));
-                let r = hash(1 + i as u32, without(&e.words, i));
+                let d = hash(0, without(e.words, i));
+                let r = hash(1 + i as u32, without(e.words, i));
                 candidates.extend(whole.get(&(kind, d)));
                 candidates.extend(replaced.get(&(kind, r)));
                 mine.push((d, r));
@@ -201,9 +259,9 @@ fn near_duplicate(cx: &Context, out: &mut Vec<Diagnostic>) {
         candidates.dedup();
         let found = candidates.into_iter().find_map(|c| {
             let a = &elems[c];
-            let edit = one_edit(&a.words, &e.words)?;
+            let edit = one_edit(a.words, e.words)?;
             let meet = a.name.iter().any(|x| e.name.contains(x));
-            drift(&edit, &a.words, &e.words, meet).then_some((a, edit))
+            drift(&edit, a.words, e.words, meet).then_some((a, edit))
         });
         if let Some((a, edit)) = found {
             out.push(report(cx, a, e, edit));
