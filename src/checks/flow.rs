@@ -37,8 +37,8 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
     if m.procedures.is_empty() {
         return;
     }
-    let steps = Steps::of(cx);
-    option_leads_nowhere(cx, &steps, out);
+    let steps = cx.steps();
+    option_leads_nowhere(cx, steps, out);
     approver_unreachable(cx, out);
     let duties = Duties::of(cx);
     let lengths = effective_lengths(m);
@@ -60,7 +60,7 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         budget -= cost;
-        let Some(g) = Graph::of(cx, &steps, p) else {
+        let Some(g) = Graph::of(cx, steps, p) else {
             continue;
         };
         let reach = g.walk(g.start, |_, _| true);
@@ -70,7 +70,7 @@ pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
             review_skipped(cx, &g, *need, &mut reported, out);
         }
         if let Some(why) = duties.legal.get(&p) {
-            eradication_before_evidence(cx, &steps, &g, *why, &mut reported, out);
+            eradication_before_evidence(cx, steps, &g, *why, &mut reported, out);
         }
     }
 }

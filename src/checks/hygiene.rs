@@ -4,7 +4,7 @@
 use std::hash::{BuildHasher, Hasher};
 
 use super::Context;
-use super::procedures::{Steps, effective_lengths, same_member};
+use super::procedures::{effective_lengths, same_member};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::index::Def;
 use crate::model::schema::Kind;
@@ -471,7 +471,7 @@ fn embargo_broken(cx: &Context, out: &mut Vec<Diagnostic>) {
         ks.dedup();
         ks
     };
-    let steps = Steps::of(cx);
+    let steps = cx.steps();
     // The procedures that write a notification to a party held back: each is walked once.
     let mut walk: Vec<ProcedureId> = steps
         .versions

@@ -157,9 +157,17 @@ pub struct Context<'a> {
     /// The spans of the errors of reading, sorted: a declaration with one inside may have
     /// lost a property.
     errors: Vec<Span>,
+    /// Every step of every procedure, as the checks of procedures read them: worked out
+    /// once, for the three families that read them ([`Context::steps`]).
+    steps: procedures::Steps<'a>,
 }
 
 impl<'a> Context<'a> {
+    /// Every step of every procedure, with the steps that overrides and `extends` make.
+    fn steps(&self) -> &procedures::Steps<'a> {
+        &self.steps
+    }
+
     /// The name of an element, as written (its key word for one without a name).
     pub fn name(&self, id: DeclId) -> &'a str {
         let d = self.index.def(id);
@@ -321,14 +329,16 @@ pub fn run(
         .map(|d| d.primary.span)
         .collect();
     errors.sort_by_key(|s| (s.lo, s.hi));
-    let cx = Context {
+    let mut cx = Context {
         model,
         index,
         sources,
         config,
         may_lack,
         errors,
+        steps: procedures::Steps::default(),
     };
+    cx.steps = procedures::Steps::of(&cx);
     let mut out = Vec::new();
     for family in FAMILIES {
         family(&cx, &mut out);

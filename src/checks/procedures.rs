@@ -24,14 +24,14 @@ use crate::model::{
 use crate::source::Span;
 
 pub(super) fn run(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let steps = Steps::of(cx);
+    let steps = cx.steps();
     category_without_procedure(cx, out);
     phase_without_procedure(cx, out);
-    phase_without_owner(cx, &steps, out);
-    authority_not_held(cx, &steps, out);
-    no_owner(cx, &steps, out);
+    phase_without_owner(cx, steps, out);
+    authority_not_held(cx, steps, out);
+    no_owner(cx, steps, out);
     two_owners(cx, out);
-    target_contradicted(cx, &steps, out);
+    target_contradicted(cx, steps, out);
 }
 
 /// Who carries something out.
@@ -84,6 +84,7 @@ impl Version<'_> {
 }
 
 /// Every version of every step, and what the checks need of the `extends` tree.
+#[derive(Default)]
 pub(super) struct Steps<'a> {
     /// The steps as written, procedure by procedure (`first[p] + index`), then the overrides.
     pub versions: Vec<Version<'a>>,
