@@ -33,7 +33,8 @@ pub struct Diagnostic {
     /// the members of a cycle. Shown as labels after the secondary ones, numbered, and in
     /// SARIF as related locations and a `codeFlows` thread flow.
     pub flow: Vec<Label>,
-    pub help: Option<String>,
+    /// Most helps are fixed text: those are not copied.
+    pub help: Option<std::borrow::Cow<'static, str>>,
     /// The TR 18044 clause, where one applies.
     pub clause: Option<&'static str>,
 }
@@ -87,7 +88,7 @@ impl Diagnostic {
             .chain(self.flow.iter().enumerate().map(|(i, l)| (Some(i + 1), l)))
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub fn help(mut self, help: impl Into<std::borrow::Cow<'static, str>>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }

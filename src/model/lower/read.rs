@@ -247,7 +247,7 @@ impl Lower<'_> {
             .filter(|d| d.code == Code::TypographicQuotes)
         {
             d.message = d.message.replacen("text", "name", 1);
-            d.help = Some(format!("a name is written without quotes: `{name}`"));
+            d.help = Some(format!("a name is written without quotes: `{name}`").into());
         }
     }
 
