@@ -274,11 +274,11 @@ fn near_duplicate(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    fn shown(cx: &Context, e: &Elem) -> (Span, String) {
+    fn shown<'a>(cx: &Context<'a>, e: &'a Elem) -> (Span, &'a str) {
         match (&e.def.title, e.def.name) {
-            (Some(t), _) if e.titled => (t.span, t.get(cx.sources).to_string()),
-            (_, Some(n)) => (n, cx.text(n).to_string()),
-            _ => (e.def.keyword, String::new()),
+            (Some(t), _) if e.titled => (t.span, t.get(cx.sources)),
+            (_, Some(n)) => (n, cx.text(n)),
+            _ => (e.def.keyword, ""),
         }
     }
 
@@ -286,22 +286,18 @@ fn near_duplicate(cx: &Context, out: &mut Vec<Diagnostic>) {
         let (span, _) = shown(cx, b);
         let (other, other_text) = shown(cx, a);
         let what = if b.titled { "title" } else { "name" };
+        // `` role `ciso` ``, written straight into the message (there are many of these in
+        // a policy that repeats its titles).
+        let (kb, nb) = (cx.keyword(b.id), cx.name(b.id));
+        let (ka, na) = (cx.keyword(a.id), cx.name(a.id));
         let message = match edit {
-            Edit::Same if a.titled && b.titled => format!(
-                "{} has the same title as {}: \"{other_text}\"",
-                cx.describe(b.id),
-                cx.describe(a.id)
-            ),
-            Edit::Same | Edit::Joined => format!(
-                "the {what} of {} reads the same as {}",
-                cx.describe(b.id),
-                cx.describe(a.id)
-            ),
-            _ => format!(
-                "the {what} of {} differs by one word from {}",
-                cx.describe(b.id),
-                cx.describe(a.id)
-            ),
+            Edit::Same if a.titled && b.titled => {
+                format!("{kb} `{nb}` has the same title as {ka} `{na}`: \"{other_text}\"")
+            }
+            Edit::Same | Edit::Joined => {
+                format!("the {what} of {kb} `{nb}` reads the same as {ka} `{na}`")
+            }
+            _ => format!("the {what} of {kb} `{nb}` differs by one word from {ka} `{na}`"),
         };
         let label = match edit {
             Edit::Same => "the same words".to_string(),
