@@ -333,7 +333,10 @@ pub fn assert_readers_agree(text: &str) {
             "the readers' trees differ for {item:?}"
         );
         assert_eq!(fast.semis, pest.semis, "`;` differ for {item:?}");
-        assert_eq!(fast.skipped, pest.skipped, "skipped text differs for {item:?}");
+        assert_eq!(
+            fast.skipped, pest.skipped,
+            "skipped text differs for {item:?}"
+        );
         assert_eq!(
             format!("{:?}", fast.diagnostics),
             format!("{:?}", pest.diagnostics),
