@@ -1324,7 +1324,7 @@ mod tests {
             .iter()
             .find(|d| d.code == code)
             .expect("a finding");
-        d.flow.iter().map(|l| l.message.clone()).collect()
+        d.flow.iter().map(|l| l.message.to_string()).collect()
     }
 
     #[test]

@@ -299,12 +299,12 @@ fn near_duplicate(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             _ => format!("the {what} of {kb} `{nb}` differs by one word from {ka} `{na}`"),
         };
-        let label = match edit {
-            Edit::Same => "the same words".to_string(),
-            Edit::Joined => "the same letters, run together differently".to_string(),
-            Edit::Added(w, _) => format!("`{w}` added"),
-            Edit::Dropped(w, _) => format!("without `{w}`"),
-            Edit::Replaced(x, y) => format!("`{y}` where the other has `{x}`"),
+        let label: std::borrow::Cow<'static, str> = match edit {
+            Edit::Same => "the same words".into(),
+            Edit::Joined => "the same letters, run together differently".into(),
+            Edit::Added(w, _) => format!("`{w}` added").into(),
+            Edit::Dropped(w, _) => format!("without `{w}`").into(),
+            Edit::Replaced(x, y) => format!("`{y}` where the other has `{x}`").into(),
         };
         Diagnostic::new(Code::NearDuplicate, span, message)
             .label(label)

@@ -1291,7 +1291,7 @@ channel portal \"Portal\" { lands_at desk }
         let steps: Vec<(&str, &str)> = d
             .flow
             .iter()
-            .map(|l| (a.sources.slice(l.span), l.message.as_str()))
+            .map(|l| (a.sources.slice(l.span), l.message.as_ref()))
             .collect();
         assert_eq!(
             steps,
@@ -1305,7 +1305,7 @@ channel portal \"Portal\" { lands_at desk }
         let secondary: Vec<(&str, &str)> = d
             .secondary
             .iter()
-            .map(|l| (a.sources.slice(l.span), l.message.as_str()))
+            .map(|l| (a.sources.slice(l.span), l.message.as_ref()))
             .collect();
         assert_eq!(secondary, [("cat", "single point of failure")]);
     }

@@ -15,7 +15,7 @@ use crate::source::Span;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    pub message: std::borrow::Cow<'static, str>,
 }
 
 /// One finding.
@@ -47,7 +47,7 @@ impl Diagnostic {
             message: message.into(),
             primary: Label {
                 span,
-                message: String::new(),
+                message: std::borrow::Cow::Borrowed(""),
             },
             secondary: Vec::new(),
             flow: Vec::new(),
@@ -57,12 +57,16 @@ impl Diagnostic {
     }
 
     /// The label on the primary span.
-    pub fn label(mut self, message: impl Into<String>) -> Diagnostic {
+    pub fn label(mut self, message: impl Into<std::borrow::Cow<'static, str>>) -> Diagnostic {
         self.primary.message = message.into();
         self
     }
 
-    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn with_secondary(
+        mut self,
+        span: Span,
+        message: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Diagnostic {
         self.secondary.push(Label {
             span,
             message: message.into(),
@@ -71,7 +75,11 @@ impl Diagnostic {
     }
 
     /// The next place of the evidence path ([`Diagnostic::flow`]).
-    pub fn step(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn step(
+        mut self,
+        span: Span,
+        message: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Diagnostic {
         self.flow.push(Label {
             span,
             message: message.into(),

@@ -321,10 +321,10 @@ impl Report {
             .map(|(step, l)| match step {
                 Some(n) if !l.message.is_empty() => format!("{n}. {}", l.message).into(),
                 Some(n) => format!("{n}.").into(),
-                None => l.message.as_str().into(),
+                None => l.message.as_ref().into(),
             })
             .collect();
-        let mut here = vec![(d.primary.span, d.primary.message.as_str(), true)];
+        let mut here = vec![(d.primary.span, d.primary.message.as_ref(), true)];
         let mut related = Vec::new();
         for ((_, l), text) in d.labels().zip(&texts) {
             let lf = sources.file_of(l.span);
