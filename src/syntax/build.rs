@@ -6,7 +6,7 @@
 use pest::iterators::Pair;
 
 use super::grammar::Rule;
-use super::scan::{Cut, Repair};
+use super::scan::{Cut, Repair, Scan};
 use super::text::unescape;
 use super::tree::*;
 use crate::diagnostics::{Code, Diagnostic};
@@ -84,7 +84,20 @@ pub struct Builder<'a> {
     pub semis: Vec<Span>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    /// A builder for one item, whose text (repaired, if the scanner repaired it) is `text`.
+    pub fn new(file: &'a SourceFile, scan: &'a Scan, cut: &'a Cut, text: &'a str) -> Builder<'a> {
+        Builder {
+            file,
+            remap: Remap::new(cut),
+            docs: &scan.docs,
+            comments: &scan.comments,
+            text,
+            diags: Vec::new(),
+            semis: Vec::new(),
+        }
+    }
+
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
         self.range(s.start(), s.end())
@@ -167,8 +180,18 @@ impl Builder<'_> {
             }
         }
         let key = key.unwrap_or(Span::at(start));
-        // The entry's span runs from its key to its last token (pest's may take in the
-        // blanks and comment after it).
+        self.entry_of(key, args, when, block)
+    }
+
+    /// An entry of its parts: its span runs from its key to its last token (pest's may take
+    /// in the blanks and comment after it), and its doc comment is looked up.
+    pub(super) fn entry_of(
+        &self,
+        key: Span,
+        args: Vec<Arg>,
+        when: Option<When>,
+        block: Option<Block>,
+    ) -> Entry {
         let mut span = key;
         if let Some(a) = args.last() {
             span = span.join(a.span);

@@ -230,25 +230,7 @@ impl Reader<'_, '_> {
         if !matches!(self.at(p), None | Some(b'#' | b'\n' | b'\r' | b';' | b'}')) {
             return Err(GiveUp);
         }
-        let mut span = key;
-        if let Some(a) = args.last() {
-            span = span.join(a.span);
-        }
-        if let Some(w) = &when {
-            span = span.join(w.cond.span);
-        }
-        if let Some(b) = &block {
-            span = span.join(b.span());
-        }
-        let doc = self.b.doc_of(span);
-        Ok(Entry {
-            span,
-            key,
-            args,
-            when,
-            block,
-            doc,
-        })
+        Ok(self.b.entry_of(key, args, when, block))
     }
 
     /// `when_clause`, at a `when` word.

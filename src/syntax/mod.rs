@@ -49,15 +49,7 @@ pub fn read_item(source: &SourceFile, scan: &Scan, cut: &Cut) -> Option<ParsedIt
         return None;
     }
     let text = &source.text[cut.start..cut.end];
-    let mut b = build::Builder {
-        file: source,
-        remap: build::Remap::new(cut),
-        docs: &scan.docs,
-        comments: &scan.comments,
-        text,
-        diags: Vec::new(),
-        semis: Vec::new(),
-    };
+    let mut b = build::Builder::new(source, scan, cut, text);
     let nodes = fast::read(&mut b, text)?;
     Some(ParsedItem {
         nodes,
@@ -82,15 +74,7 @@ pub fn parse_item_pest(source: &SourceFile, scan: &Scan, cut: &Cut) -> ParsedIte
         owned = build::repaired(&source.text, cut);
         &owned
     };
-    let mut b = build::Builder {
-        file: source,
-        remap: build::Remap::new(cut),
-        docs: &scan.docs,
-        comments: &scan.comments,
-        text,
-        diags: Vec::new(),
-        semis: Vec::new(),
-    };
+    let mut b = build::Builder::new(source, scan, cut, text);
     // pest's call limit is not used: it is process-wide, and this grammar does not backtrack
     // without bound (see ARCHITECTURE.md); the scanner has bounded the nesting.
     let nodes = match ImpParser::parse(Rule::item, text) {
