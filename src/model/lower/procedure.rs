@@ -257,7 +257,8 @@ fn step(cx: &mut Lower<'_>, spec: &'static DeclSpec, e: &Entry, parent: DeclId) 
         },
     };
     let at = name.unwrap_or(e.key);
-    let shown = name.map_or(String::new(), |n| format!(" `{}`", cx.text(n)));
+    // ` `name``, for messages: formatted only when one is made.
+    let shown = Shown(name.map(|n| cx.text(n)));
     let keyword = spec.keyword;
     let missing = |cx: &mut Lower<'_>, what: &str, help: &str| {
         cx.report(
@@ -392,4 +393,17 @@ fn list_edit(cx: &mut Lower<'_>, e: &Entry, add: bool) -> Option<ListEdit> {
         values,
         span: e.args_span(),
     })
+}
+
+/// A step's name for a message: `` `name` `` after a space, or nothing for a step without one.
+#[derive(Clone, Copy)]
+struct Shown<'a>(Option<&'a str>);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, " `{n}`"),
+            None => Ok(()),
+        }
+    }
 }
